@@ -1,0 +1,167 @@
+// Typed access to a custom op's attributes, i.e. the flexbuffer map that the
+// converter writes into custom_options (`{"T": 0, "exclusive": true}`, or the
+// attributes of a fused op).
+//
+// Meant for a kernel's Init, which cannot fail: each getter leaves the value
+// untouched when the attribute is absent (so the default stands) and records
+// the first error - a wrong type, an out-of-range number, malformed options -
+// for Prepare to report. Nothing is allocated; strings are views into the
+// options buffer, which outlives the node.
+#ifndef OPKIT_ATTRIBUTES_H_
+#define OPKIT_ATTRIBUTES_H_
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <limits>
+#include <type_traits>
+
+#include "opkit/flexbuffers.h"
+#include "opkit/kernel_util.h"
+
+namespace opkit {
+
+class Attributes {
+ public:
+  Attributes(const void* buffer, size_t size) {
+    error_[0] = '\0';
+    if (buffer == nullptr || size == 0) return;  // no options: all defaults
+    root_ = flex::GetRoot(buffer, size);
+    if (!root_.IsMap()) {
+      snprintf(error_, sizeof(error_),
+               "custom_options is not a flexbuffer map (%zu bytes)", size);
+    }
+  }
+
+  bool ok() const { return error_[0] == '\0'; }
+  // The first error, or "" when there was none.
+  const char* error() const { return error_; }
+
+  template <typename Int>
+  bool GetInt(const char* name, Int* value) {
+    const flex::Reference ref = Find(name);
+    if (!ref.valid()) return ok();
+    int64_t wide;
+    if (!ref.GetInt(&wide)) return Fail(name, "an integer", ref);
+    using Limits = std::numeric_limits<Int>;
+    if (wide < static_cast<int64_t>(Limits::min()) ||
+        (wide > 0 && static_cast<uint64_t>(wide) >
+                         static_cast<uint64_t>(Limits::max()))) {
+      snprintf(error_, sizeof(error_),
+               "attribute '%s' = %lld is out of range for its type", name,
+               static_cast<long long>(wide));
+      return false;
+    }
+    *value = static_cast<Int>(wide);
+    return true;
+  }
+
+  template <typename Float>
+  bool GetFloat(const char* name, Float* value) {
+    const flex::Reference ref = Find(name);
+    if (!ref.valid()) return ok();
+    double wide;
+    if (!ref.GetDouble(&wide)) return Fail(name, "a number", ref);
+    *value = static_cast<Float>(wide);
+    return true;
+  }
+
+  bool GetBool(const char* name, bool* value) {
+    const flex::Reference ref = Find(name);
+    if (!ref.valid()) return ok();
+    if (!ref.GetBool(value)) return Fail(name, "a bool", ref);
+    return true;
+  }
+
+  bool GetString(const char* name, const char** data, size_t* size) {
+    const flex::Reference ref = Find(name);
+    if (!ref.valid()) return ok();
+    if (ref.IsBlob() || !ref.GetString(data, size)) {
+      return Fail(name, "a string", ref);
+    }
+    return true;
+  }
+
+  // A dtype attribute such as TF's `T`, stored by the converter as the
+  // .tflite schema's TensorType number.
+  bool GetType(const char* name, TfLiteType* value) {
+    int64_t schema_type = -1;
+    const flex::Reference ref = Find(name);
+    if (!ref.valid()) return ok();
+    if (!ref.GetInt(&schema_type)) return Fail(name, "a dtype", ref);
+    const TfLiteType type = TypeFromSchemaTensorType(schema_type);
+    if (type == kTfLiteNoType) {
+      snprintf(error_, sizeof(error_), "attribute '%s' = %lld is not a dtype",
+               name, static_cast<long long>(schema_type));
+      return false;
+    }
+    *value = type;
+    return true;
+  }
+
+  // A list attribute, copied into values[0..capacity). *count receives the
+  // list's length; a list longer than `capacity` is an error.
+  template <typename Number>
+  bool GetList(const char* name, Number* values, size_t capacity,
+               size_t* count) {
+    const flex::Reference ref = Find(name);
+    if (!ref.valid()) return ok();
+    if (!ref.IsVector()) return Fail(name, "a list", ref);
+    const size_t length = ref.size();
+    if (length > capacity) {
+      snprintf(error_, sizeof(error_),
+               "attribute '%s' has %zu elements; at most %zu are supported",
+               name, length, capacity);
+      return false;
+    }
+    for (size_t i = 0; i < length; ++i) {
+      const flex::Reference element = ref[i];
+      double as_double;
+      int64_t as_int;
+      if (std::is_floating_point<Number>::value) {
+        if (!element.GetDouble(&as_double)) return Fail(name, "a list of numbers", element);
+        values[i] = static_cast<Number>(as_double);
+      } else {
+        if (!element.GetInt(&as_int)) return Fail(name, "a list of integers", element);
+        values[i] = static_cast<Number>(as_int);
+      }
+    }
+    *count = length;
+    return true;
+  }
+
+  // The raw reference for anything the getters do not cover.
+  flex::Reference Find(const char* name) const {
+    return ok() && root_.valid() ? root_.Find(name) : flex::Reference();
+  }
+
+ private:
+  static const char* KindName(const flex::Reference& ref) {
+    if (ref.IsNull()) return "null";
+    if (ref.IsBool()) return "bool";
+    if (ref.IsInt() || ref.IsUInt()) return "integer";
+    if (ref.IsFloat()) return "float";
+    if (ref.IsString() || ref.IsKey()) return "string";
+    if (ref.IsBlob()) return "blob";
+    if (ref.IsMap()) return "map";
+    if (ref.IsVector()) return "list";
+    return "malformed value";
+  }
+
+  bool Fail(const char* name, const char* expected,
+            const flex::Reference& got) {
+    if (ok()) {
+      snprintf(error_, sizeof(error_), "attribute '%s' must be %s, not %s",
+               name, expected, KindName(got));
+    }
+    return false;
+  }
+
+  flex::Reference root_;
+  char error_[192];
+};
+
+}  // namespace opkit
+
+#endif  // OPKIT_ATTRIBUTES_H_

@@ -1,0 +1,48 @@
+"""README.md shows commands and code that really work, with their real output."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from support.readme import block_after, code_blocks
+from test_interpreter import MISSING_OPS_MESSAGE
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_ci_installs_with_the_readme_command_and_runs_the_readme_tests() -> None:
+    ci = (ROOT / ".ci" / "run").read_text()
+    install = block_after("## Install", "bash").strip()
+    test = block_after("## Run the tests", "bash").strip()
+    assert install == 'pip install ".[test]"'
+    assert test == "python -m pytest"
+    assert 'python -m pip install ".[test]"' in ci
+    assert ci.rstrip().endswith(test)
+
+
+def test_the_sinh_example_prints_what_the_readme_shows(tmp_path: Path) -> None:
+    example = block_after("## Run a model that has a custom op", "python")
+    shown = block_after("prints the TFLite result and TensorFlow's", "text")
+    result = subprocess.run(
+        [sys.executable, "-c", example],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        check=True,
+    )
+    printed = [line for line in result.stdout.splitlines() if line.startswith("[")]
+    assert printed == shown.strip().splitlines()
+
+
+def test_the_cmake_example_is_the_tested_project() -> None:
+    shown = block_after("## Build an op library of your own", "cmake")
+    assert shown == (ROOT / "tests" / "data" / "user_ops" / "CMakeLists.txt").read_text()
+
+
+def test_the_missing_op_error_shown_is_the_one_tested() -> None:
+    (shown,) = [b for b in code_blocks("text") if "MissingOpError" in b]
+    assert shown.strip() == f"opkit.errors.MissingOpError: {MISSING_OPS_MESSAGE}"

@@ -46,3 +46,21 @@ def test_the_cmake_example_is_the_tested_project() -> None:
 def test_the_missing_op_error_shown_is_the_one_tested() -> None:
     (shown,) = [b for b in code_blocks("text") if "MissingOpError" in b]
     assert shown.strip() == f"opkit.errors.MissingOpError: {MISSING_OPS_MESSAGE}"
+
+
+def test_the_scaffold_build_test_loop_prints_what_the_readme_shows(tmp_path: Path) -> None:
+    commands = block_after("## Write a kernel for an op: scaffold-op, build, test", "bash")
+    shown = block_after("## Write a kernel for an op: scaffold-op, build, test", "text")
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", commands], cwd=tmp_path, capture_output=True,
+        text=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    printed = result.stdout.splitlines()
+    for line in shown.splitlines():
+        if line == "...":
+            continue
+        if line.endswith("/ops/build/libops.so"):
+            assert str(tmp_path / "ops" / "build" / "libops.so") in printed
+        else:
+            assert line in printed, line

@@ -26,3 +26,15 @@ class MissingOpError(OpkitError):
     def __init__(self, message: str, missing: list[tuple[str, int]]) -> None:
         super().__init__(message)
         self.missing = missing
+
+
+class InvalidNameError(OpkitError):
+    """A name that cannot become a C++ identifier (or CMake name)."""
+
+
+class SpecError(OpkitError):
+    """An op.toml that is malformed or inconsistent; the message names the file and line."""
+
+
+class BuildError(OpkitError):
+    """Configuring or compiling an op library failed."""

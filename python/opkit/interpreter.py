@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal
 
 from ._paths import catalog_library
+from ._tf import import_tensorflow
 from .errors import MissingOpError, ModelError, OpkitError
 from .library import OpId, OpLibrary, load_library
 from .tflite_model import ModelSummary, read_model_bytes, summarize
@@ -153,11 +154,6 @@ def _runtime(runtime: str) -> tuple[Callable[..., Any], Callable[[str], Any]]:
 
         return litert.Interpreter, litert.load_delegate
     if runtime == "tensorflow":
-        try:
-            import tensorflow as tf
-        except ImportError:
-            raise OpkitError(
-                "runtime='tensorflow' needs TensorFlow: pip install 'tflite-opkit[tf]'"
-            ) from None
+        tf = import_tensorflow("runtime='tensorflow'")
         return tf.lite.Interpreter, tf.lite.experimental.load_delegate
     raise OpkitError(f"runtime must be 'litert' or 'tensorflow', not {runtime!r}")

@@ -38,6 +38,14 @@ class Attributes {
   // The first error, or "" when there was none.
   const char* error() const { return error_; }
 
+  // Records an error when a required attribute (one without a default) is
+  // missing from the options.
+  bool Require(const char* name) {
+    if (!ok() || Find(name).valid()) return ok();
+    snprintf(error_, sizeof(error_), "required attribute '%s' is missing", name);
+    return false;
+  }
+
   template <typename Int>
   bool GetInt(const char* name, Int* value) {
     const flex::Reference ref = Find(name);

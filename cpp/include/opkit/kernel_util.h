@@ -16,6 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <initializer_list>
+
 #include "opkit/tflite_c.h"
 
 #if defined(__GNUC__) || defined(__clang__)
@@ -117,6 +119,28 @@ inline void ReportUnsupportedType(TfLiteContext* context, const char* op,
                                   const char* supported) {
   ReportError(context, "%s: %s type %s is not supported (supported: %s)", op,
               what, TypeName(type), supported);
+}
+
+// Checks that a tensor's type is one of `allowed` (named in `supported`).
+inline TfLiteStatus CheckType(TfLiteContext* context, const char* op,
+                              const char* what, TfLiteType type,
+                              std::initializer_list<TfLiteType> allowed,
+                              const char* supported) {
+  for (TfLiteType candidate : allowed) {
+    if (type == candidate) return kTfLiteOk;
+  }
+  ReportUnsupportedType(context, op, what, type, supported);
+  return kTfLiteError;
+}
+
+// Checks that two tensors bound to the same type variable agree.
+inline TfLiteStatus CheckSameType(TfLiteContext* context, const char* op,
+                                  const char* what, TfLiteType type,
+                                  const char* other, TfLiteType other_type) {
+  OPKIT_ENSURE(context, type == other_type,
+               "%s: %s has type %s but %s has type %s; they must match", op,
+               what, TypeName(type), other, TypeName(other_type));
+  return kTfLiteOk;
 }
 
 // ---- Node inputs and outputs ------------------------------------------------
@@ -262,6 +286,34 @@ inline TfLiteStatus BroadcastDims(TfLiteContext* context, const char* op,
   }
   *result = dims;
   return kTfLiteOk;
+}
+
+// The numpy broadcast of several shapes (see above), e.g.
+//   BroadcastDims(context, "MyOp", {x->dims, y->dims, z->dims}, &dims)
+inline TfLiteStatus BroadcastDims(
+    TfLiteContext* context, const char* op,
+    std::initializer_list<const TfLiteIntArray*> shapes,
+    TfLiteIntArray** result) {
+  TfLiteIntArray* dims = NewIntArray(0);
+  OPKIT_ENSURE(context, dims != nullptr, "%s: out of memory", op);
+  for (const TfLiteIntArray* shape : shapes) {
+    TfLiteIntArray* next = nullptr;
+    const TfLiteStatus status = BroadcastDims(context, op, dims, shape, &next);
+    free(dims);
+    if (status != kTfLiteOk) return status;
+    dims = next;
+  }
+  *result = dims;
+  return kTfLiteOk;
+}
+
+// For an output whose shape is only known in Eval: the runtime then leaves it
+// to the kernel, which sizes it with ResizeOutput before writing it.
+inline void SetTensorToDynamic(TfLiteTensor* tensor) {
+  if (tensor->allocation_type != kTfLiteDynamic) {
+    tensor->allocation_type = kTfLiteDynamic;
+    tensor->data.raw = nullptr;
+  }
 }
 
 // ---- Element types ---------------------------------------------------------

@@ -1,0 +1,142 @@
+"""An ops folder (the user's ``ops/``): its op specs, generated glue and build.
+
+Layout::
+
+    ops/
+      CMakeLists.txt         generated: one opkit_add_op_library over the op folders
+      erfc/op.toml           the op spec (yours)
+      erfc/erfc.cc           the kernel (yours)
+      erfc/test_erfc.py      the op's test (yours)
+      erfc/opkit_op.cmake    generated from op.toml
+      build/libops.so        what `opkit build` produces
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ._paths import cmake_dir
+from .codegen import render_glue
+from .errors import BuildError, OpkitError
+from .names import library_name
+from .spec import OpSpec, load_spec
+from .writer import Written, write_files
+
+_FOLDER = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\Z")
+Echo = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class OpsProject:
+    root: Path
+    ops: tuple[tuple[str, OpSpec], ...]
+    """(op folder name, spec), sorted by folder."""
+
+    @property
+    def name(self) -> str:
+        return library_name(self.root.name)
+
+    @property
+    def build_dir(self) -> Path:
+        return self.root / "build"
+
+    @property
+    def library(self) -> Path:
+        return self.build_dir / f"lib{self.name}.so"
+
+
+def open_project(directory: str | os.PathLike[str]) -> OpsProject:
+    """Reads every ``<op>/op.toml`` under ``directory``."""
+    root = Path(directory).resolve()
+    if not root.is_dir():
+        raise OpkitError(
+            f"no such ops folder: {directory} "
+            f"(create one with `scaffold-op NAME --dir {directory}`)"
+        )
+    folders = sorted(p for p in root.iterdir() if (p / "op.toml").is_file())
+    if not folders:
+        raise OpkitError(
+            f"{directory} holds no ops (no <op>/op.toml); "
+            f"scaffold one with `scaffold-op NAME --dir {directory}`"
+        )
+    ops: list[tuple[str, OpSpec]] = []
+    seen: dict[str, str] = {}
+    for folder in folders:
+        if not _FOLDER.match(folder.name):
+            raise OpkitError(
+                f"op folder name {folder.name!r} in {directory} may hold only letters, digits, "
+                "'_', '.' and '-' (it is written into CMakeLists.txt)"
+            )
+        spec = load_spec(folder / "op.toml")
+        if spec.name in seen:
+            raise OpkitError(
+                f"op {spec.name} is defined twice in {directory}: in {seen[spec.name]}/ "
+                f"and {folder.name}/"
+            )
+        seen[spec.name] = folder.name
+        ops.append((folder.name, spec))
+    return OpsProject(root=root, ops=tuple(ops))
+
+
+def sync_glue(project: OpsProject) -> list[Written]:
+    """Regenerates opkit's files (each opkit_op.cmake, CMakeLists.txt) from the specs."""
+    return write_files(project.root, render_glue(project.name, project.ops))
+
+
+def build(directory: str | os.PathLike[str], *, echo: Echo | None = None) -> Path:
+    """Configures (once) and builds the op library of an ops folder; returns its path.
+
+    Progress and compiler messages go to ``echo`` line by line (default: stderr).
+    """
+    echo = echo or _to_stderr
+    project = open_project(directory)
+    sync_glue(project)
+    cmake = shutil.which("cmake")
+    if cmake is None:
+        raise BuildError("cmake is not installed: pip install cmake")
+    if not (project.build_dir / "CMakeCache.txt").is_file():
+        generator = ["-G", "Ninja"] if shutil.which("ninja") else []
+        _run(
+            [
+                cmake,
+                "-S",
+                str(project.root),
+                "-B",
+                str(project.build_dir),
+                *generator,
+                "-DCMAKE_BUILD_TYPE=Release",
+                f"-Dopkit_DIR={cmake_dir()}",
+            ],
+            echo,
+            f"CMake could not configure {directory} (see its messages above)",
+        )
+    _run(
+        [cmake, "--build", str(project.build_dir), "--parallel", str(os.cpu_count() or 2)],
+        echo,
+        f"building {directory} failed (see the compiler's messages above)",
+    )
+    if not project.library.is_file():
+        raise BuildError(f"the build finished but {project.library} is missing")
+    return project.library
+
+
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def _run(command: list[str], echo: Echo, failure: str) -> None:
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
+    )
+    assert process.stdout is not None
+    for line in process.stdout:
+        echo(line.rstrip("\n"))
+    if process.wait() != 0:
+        raise BuildError(failure)

@@ -1,0 +1,226 @@
+"""``scaffold-op``: from an op name to an op folder that builds.
+
+The signature comes from TensorFlow's op definition when the name is a TF op,
+otherwise from the caller (inputs, outputs, attributes, dtypes). The math is
+filled in for known elementwise ops; anything else gets a kernel whose Eval
+reports "not implemented" until its author writes it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import tomllib
+
+from .codegen import RenderedFile, render_op, render_project
+from .dtypes import DTYPES
+from .errors import OpkitError, SpecError
+from .known_ops import KNOWN_MATH, KnownMath, conversion, math_for
+from .names import check_op_name
+from .project import OpsProject, open_project
+from .spec import ATTR_KINDS, Attr, AttrValue, OpSpec, TensorArg, load_spec, validate
+from .writer import Written, write_files
+
+
+@dataclass(frozen=True)
+class Signature:
+    """An op's interface as given on the command line (for ops that are not TF ops)."""
+
+    inputs: Sequence[str] = ()
+    """"x", "x:T" or "x:int32"."""
+    outputs: Sequence[str] = ()
+    attrs: Sequence[str] = ()
+    """"name:kind" or "name:kind=default", e.g. "scale:float=2.0"."""
+    shape: str | None = None
+    reference: str | None = None
+    doc: str | None = None
+
+    @property
+    def given(self) -> bool:
+        return bool(self.inputs or self.outputs or self.attrs)
+
+
+@dataclass(frozen=True)
+class ScaffoldResult:
+    spec: OpSpec
+    op_dir: Path
+    written: list[Written]
+    math: KnownMath | None
+    notes: tuple[str, ...]
+
+
+def scaffold_op(
+    name: str,
+    *,
+    directory: str | os.PathLike[str] = "ops",
+    signature: Signature = Signature(),
+    dtypes: Sequence[str] | None = None,
+    version: int = 1,
+    fused: bool = False,
+    force: bool = False,
+) -> ScaffoldResult:
+    """Writes ``<directory>/<op>/`` for op ``name`` and refreshes the folder's glue."""
+    check_op_name(name)
+    for dtype in dtypes or ():
+        if dtype not in DTYPES:
+            raise SpecError(f"unknown dtype {dtype!r} in --dtypes (dtypes: {', '.join(DTYPES)})")
+    root = _ops_dir(directory)
+    _refuse_builtin(name, fused)
+    spec, notes = _derive_spec(name, signature, tuple(dtypes) if dtypes else None, version, fused)
+    root.mkdir(exist_ok=True)
+    op_dir = root / spec.folder
+    existing = op_dir / "op.toml"
+    if existing.is_file() and not force:
+        kept = load_spec(existing)
+        if kept.name != name:
+            raise OpkitError(f"{op_dir} already holds op {kept.name}, not {name}")
+        spec = kept
+    math = math_for(spec)
+    files = render_op(spec, root.name, math)
+    written = write_files(root, files, force=force)
+    project = open_project(root)
+    written += write_files(root, [_project_file(project)])
+    return ScaffoldResult(spec=spec, op_dir=op_dir, written=written, math=math, notes=notes)
+
+
+def _ops_dir(directory: str | os.PathLike[str]) -> Path:
+    """The ops folder, checked before anything is written (created later if new)."""
+    root = Path(directory).resolve()
+    if root.exists() and not root.is_dir():
+        raise OpkitError(f"--dir {directory} is a file, not a folder")
+    if not root.exists() and not root.parent.is_dir():
+        raise OpkitError(f"cannot create {directory}: its parent folder does not exist")
+    return root
+
+
+def _project_file(project: OpsProject) -> RenderedFile:
+    return RenderedFile(
+        "CMakeLists.txt", render_project(project.name, [f for f, _ in project.ops]), "opkit"
+    )
+
+
+def _refuse_builtin(name: str, fused: bool) -> None:
+    conv = conversion(name)
+    if conv is None or not conv.is_builtin or fused:
+        return
+    how = f"{conv.callable} converts" if conv.callable else "TensorFlow's op converts"
+    raise OpkitError(
+        f"{name} needs no kernel: {how} to the TFLite builtin {', '.join(conv.builtins)}, so a "
+        f"model contains a custom op {name!r} only if it fuses one on purpose "
+        f"(opkit.custom_op); for such a fused op run `scaffold-op {name} --fused`"
+    )
+
+
+def _derive_spec(
+    name: str, signature: Signature, dtypes: tuple[str, ...] | None, version: int, fused: bool
+) -> tuple[OpSpec, tuple[str, ...]]:
+    op_def = None
+    if not signature.given:
+        op_def = _tf_op_def(name)
+    elif not fused and _tf_op_def(name, quiet=True) is not None:
+        raise OpkitError(
+            f"{name} is a TensorFlow op: its signature comes from TensorFlow's definition; "
+            "drop --input/--output/--attr (or pass --fused for a fused op of that name)"
+        )
+    if op_def is not None:
+        from .tf_opdef import spec_from_op_def
+
+        derived = spec_from_op_def(op_def, dtypes=dtypes)
+        spec = derived.spec
+        spec = validate(
+            replace(
+                spec,
+                version=version,
+                reference=signature.reference or spec.reference,
+                doc=signature.doc or spec.doc,
+            )
+        )
+        return spec, derived.notes
+    return _spec_from_signature(name, signature, dtypes, version)
+
+
+def _tf_op_def(name: str, *, quiet: bool = False) -> object | None:
+    try:
+        from .tf_opdef import lookup
+
+        return lookup(name)
+    except OpkitError:
+        if quiet or name not in KNOWN_MATH:
+            return None
+        raise
+
+
+def _spec_from_signature(
+    name: str, signature: Signature, dtypes: tuple[str, ...] | None, version: int
+) -> tuple[OpSpec, tuple[str, ...]]:
+    notes: list[str] = []
+    inputs = [_tensor(text, "input") for text in signature.inputs]
+    outputs = [_tensor(text, "output") for text in signature.outputs]
+    if not signature.given:
+        inputs, outputs = [TensorArg("x", "T")], [TensorArg("y", "T")]
+        notes.append(
+            "assumed one input x and one output y of type T; "
+            "describe the op with --input/--output/--attr"
+        )
+    if not outputs:
+        outputs = [TensorArg("y", "T")]
+    known = KNOWN_MATH.get(name)
+    types = dtypes or (known.dtypes if known else ("float32",))
+    shape = signature.shape or (
+        f"same:{inputs[0].name}" if len(inputs) == 1 else "broadcast" if inputs else "kernel"
+    )
+    uses_t = any(arg.type == "T" for arg in (*inputs, *outputs))
+    spec = OpSpec(
+        name=name,
+        version=version,
+        doc=signature.doc or (f"The custom op {name}."),
+        reference=signature.reference or (known.reference if known else None),
+        types=(("T", tuple(types)),) if uses_t else (),
+        inputs=tuple(inputs),
+        outputs=tuple(TensorArg(o.name, o.type, shape=shape) for o in outputs),
+        attrs=tuple(_attr(text) for text in signature.attrs),
+    )
+    try:
+        return validate(spec), tuple(notes)
+    except SpecError as error:
+        raise SpecError(f"{name}: {error}") from None
+
+
+def _tensor(text: str, what: str) -> TensorArg:
+    name, _, dtype = text.partition(":")
+    if not name:
+        raise SpecError(f"--{what} {text!r}: expected NAME or NAME:TYPE")
+    return TensorArg(name=name, type=dtype or "T")
+
+
+def _attr(text: str) -> Attr:
+    head, has_default, default_text = text.partition("=")
+    name, _, kind = head.partition(":")
+    if not name or kind not in ATTR_KINDS:
+        raise SpecError(
+            f"--attr {text!r}: expected NAME:TYPE[=DEFAULT] "
+            f"with TYPE one of {', '.join(ATTR_KINDS)}"
+        )
+    default: AttrValue | None = None
+    if has_default:
+        default = _parse_default(name, kind, default_text)
+    return Attr(name=name, kind=kind, default=default)
+
+
+def _parse_default(name: str, kind: str, text: str) -> AttrValue:
+    if kind in ("string", "dtype"):
+        return text
+    try:
+        value = tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        raise SpecError(f"--attr {name}: cannot read default {text!r} as {kind}") from None
+    if isinstance(value, list):
+        return tuple(value)
+    if kind == "float" and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, bool | int | float):
+        return value
+    raise SpecError(f"--attr {name}: cannot read default {text!r} as {kind}")

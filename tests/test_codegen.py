@@ -1,0 +1,92 @@
+"""Generated files: golden files for four kinds of op, compiled with strict flags.
+
+Set OPKIT_UPDATE_GOLDEN=1 to rewrite the golden files after an intended change,
+then review the diff.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+from opkit.codegen import render_op, render_op_glue, render_project
+from opkit.known_ops import math_for
+from opkit.spec import load_spec
+from support.native import INCLUDE_DIR, STRICT, compiler
+
+GOLDEN = Path(__file__).parent / "golden"
+CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())
+UPDATE = os.environ.get("OPKIT_UPDATE_GOLDEN") == "1"
+
+
+def check_golden(path: Path, text: str) -> None:
+    if UPDATE:
+        path.write_text(text)
+    assert path.is_file(), f"missing golden file {path}"
+    assert text == path.read_text(), f"{path.name} differs from the generated text"
+
+
+def test_the_four_kinds_are_covered() -> None:
+    specs = {case: load_spec(GOLDEN / case / "op.toml") for case in CASES}
+    assert math_for(specs["erfc"]) is not None  # elementwise TF op, math filled in
+    assert specs["cumprod"].attrs  # attributes
+    assert len(specs["igamma"].inputs) == 2  # several inputs
+    assert specs["scaled_sin"].reference == "scaled_sin_reference:scaled_sin"  # fused op
+    assert all(math_for(specs[c]) is None for c in ("cumprod", "igamma", "scaled_sin"))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_generated_files_match_golden(case: str) -> None:
+    spec = load_spec(GOLDEN / case / "op.toml")
+    for file in render_op(spec, "ops", math_for(spec)):
+        if file.path.endswith("op.toml"):
+            assert file.text == (GOLDEN / file.path).read_text()
+        else:
+            check_golden(GOLDEN / f"{file.path}.golden", file.text)
+
+
+def test_project_glue_matches_golden() -> None:
+    check_golden(GOLDEN / "CMakeLists.txt.golden", render_project("ops", CASES))
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_generated_kernel_compiles_without_warnings(case: str, tmp_path: Path) -> None:
+    kernel = next((GOLDEN / case).glob("*.cc.golden"))
+    source = tmp_path / kernel.name.removesuffix(".golden")
+    source.write_text(kernel.read_text())
+    result = subprocess.run(
+        [
+            compiler("c++"),
+            "-std=c++17",
+            *STRICT,
+            "-Wshadow",
+            "-fno-rtti",
+            f"-I{INCLUDE_DIR}",
+            "-c",
+            str(source),
+            "-o",
+            str(tmp_path / "kernel.o"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("case", ["erfc", "cumprod", "igamma"])
+def test_tensorflow_ops_derive_the_golden_spec(case: str) -> None:
+    from opkit.tf_opdef import lookup, spec_from_op_def
+
+    golden = load_spec(GOLDEN / case / "op.toml")
+    assert spec_from_op_def(lookup(golden.name)).spec == golden
+
+
+@pytest.mark.parametrize(
+    "op_dir",
+    sorted(p.parent for p in (Path(__file__).parents[1] / "ops").glob("*/op.toml")),
+    ids=lambda p: p.name,
+)
+def test_catalog_glue_is_generated_from_its_spec(op_dir: Path) -> None:
+    check_golden(op_dir / "opkit_op.cmake", render_op_glue(load_spec(op_dir / "op.toml")))

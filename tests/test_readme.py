@@ -52,8 +52,11 @@ def test_the_scaffold_build_test_loop_prints_what_the_readme_shows(tmp_path: Pat
     commands = block_after("## Write a kernel for an op: scaffold-op, build, test", "bash")
     shown = block_after("## Write a kernel for an op: scaffold-op, build, test", "text")
     result = subprocess.run(
-        ["bash", "-euo", "pipefail", "-c", commands], cwd=tmp_path, capture_output=True,
-        text=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+        ["bash", "-euo", "pipefail", "-c", commands],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     printed = result.stdout.splitlines()

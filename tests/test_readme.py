@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -65,5 +66,29 @@ def test_the_scaffold_build_test_loop_prints_what_the_readme_shows(tmp_path: Pat
             continue
         if line.endswith("/ops/build/libops.so"):
             assert str(tmp_path / "ops" / "build" / "libops.so") in printed
+        else:
+            assert line in printed, line
+
+
+def test_the_model_to_verified_tflite_walkthrough(tmp_path: Path) -> None:
+    heading = "## From a Keras model to a verified .tflite"
+    (tmp_path / "my_model.py").write_text(block_after(heading, "python"))
+    commands = block_after(heading, "bash")
+    shown = block_after(heading, "text")
+    result = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", commands],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    printed = result.stdout.splitlines()
+    numbers = re.compile(r"\d+\.\d+e-\d+")
+    for line in shown.splitlines():
+        if line == "...":
+            continue
+        if "max abs error" in line:  # the figures vary with the random weights
+            assert any(numbers.sub("N", line) == numbers.sub("N", p) for p in printed), line
         else:
             assert line in printed, line

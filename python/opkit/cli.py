@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from .errors import OpkitError
 
@@ -43,6 +44,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         "pytest_args", nargs=argparse.REMAINDER, help="after DIR and --: more arguments for pytest"
     )
     test.set_defaults(run=_test)
+
+    doctor = commands.add_parser("doctor", help="say what a model needs, op by op")
+    doctor.add_argument("model", help="a .keras or .h5 file, a SavedModel folder, or a .tflite")
+    _library_arguments(doctor)
+    doctor.set_defaults(run=_doctor)
+
+    convert = commands.add_parser("convert", help="convert a model, with custom ops if needed")
+    convert.add_argument("model", help="a .keras or .h5 file, or a SavedModel folder")
+    convert.add_argument("-o", "--output", required=True, help="the .tflite file to write")
+    convert.add_argument(
+        "--quantization",
+        choices=["dynamic", "float16"],
+        help="post-training quantization that needs no calibration data",
+    )
+    convert.add_argument(
+        "--allow-missing",
+        action="store_true",
+        help="write the model even if a custom op has no kernel yet",
+    )
+    _library_arguments(convert)
+    convert.set_defaults(run=_convert)
+
+    verify = commands.add_parser("verify", help="compare a .tflite model with its TF model")
+    verify.add_argument("reference", help="the TensorFlow model: .keras, .h5 or SavedModel")
+    verify.add_argument("tflite", help="the converted .tflite model")
+    verify.add_argument("--rtol", type=float, help="relative tolerance")
+    verify.add_argument("--atol", type=float, help="absolute tolerance")
+    _library_arguments(verify)
+    verify.set_defaults(run=_verify)
 
     list_ops = commands.add_parser("list-ops", help="list the ops an op library implements")
     list_ops.add_argument("library", nargs="?", help="an op library (default: opkit's catalog)")
@@ -78,8 +108,58 @@ def _guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace)
         return 130
 
 
+def _library_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--op-library",
+        action="append",
+        default=[],
+        metavar="PATH",
+        help="an op library to use (besides opkit's catalog); repeatable",
+    )
+    parser.add_argument("--no-catalog", action="store_true", help="leave opkit's catalog out")
+    parser.add_argument(
+        "--import",
+        dest="imports",
+        action="append",
+        default=[],
+        metavar="MODULE",
+        help="import a module first (one defining a model's custom layers)",
+    )
+
+
+def _libraries(args: argparse.Namespace) -> list[str]:
+    from ._paths import catalog_library
+
+    for module in args.imports:
+        _import_user_module(module)
+    return [*args.op_library, *([] if args.no_catalog else [str(catalog_library())])]
+
+
+def _import_user_module(module: str) -> None:
+    import importlib
+
+    from ._tf import import_tensorflow, quiet_output
+
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    import_tensorflow(f"--import {module}")  # quietly, before the module imports it loudly
+    try:
+        with quiet_output():
+            importlib.import_module(module)
+    except ImportError as error:
+        raise OpkitError(f"--import {module}: {error}") from None
+
+
 def _scaffold_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("name", help="the op's name in models (its custom_code), e.g. Erfc")
+    _library_arguments(parser)
+    parser.add_argument(
+        "name", nargs="?", help="the op's name in models (its custom_code), e.g. Erfc"
+    )
+    parser.add_argument(
+        "--from-model",
+        metavar="MODEL",
+        help="scaffold every custom op MODEL needs that has no kernel yet",
+    )
     parser.add_argument("--dir", default="ops", help="the ops folder to write into (default: ops)")
     parser.add_argument(
         "--force",
@@ -122,7 +202,21 @@ def _scaffold_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _scaffold(args: argparse.Namespace) -> int:
-    from .scaffold import Signature, scaffold_op
+    from .scaffold import Signature, scaffold_from_model, scaffold_op
+
+    if args.from_model:
+        if args.name:
+            raise OpkitError("give either NAME or --from-model MODEL, not both")
+        results = scaffold_from_model(
+            args.from_model, directory=args.dir, op_libraries=_libraries(args), force=args.force
+        )
+        if not results:
+            print(f"{args.from_model}: every custom op has a kernel; nothing to scaffold")
+        for result in results:
+            _print_scaffolded(result)
+        return 0
+    if not args.name:
+        raise OpkitError("give an op NAME (e.g. scaffold-op Erfc) or --from-model MODEL")
 
     result = scaffold_op(
         args.name,
@@ -140,6 +234,11 @@ def _scaffold(args: argparse.Namespace) -> int:
         fused=args.fused,
         force=args.force,
     )
+    _print_scaffolded(result)
+    return 0
+
+
+def _print_scaffolded(result: Any) -> None:
     cwd = os.getcwd()
     for written in result.written:
         shown = os.path.relpath(written.path, cwd)
@@ -162,7 +261,41 @@ def _scaffold(args: argparse.Namespace) -> int:
         )
     ops_dir = os.path.relpath(result.op_dir.parent, cwd)
     print(f"then:  opkit build {ops_dir} && opkit test {ops_dir}")
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from .diagnosis import doctor
+
+    report = doctor(args.model, op_libraries=_libraries(args))
+    print(report.table())
+    return 0 if report.runnable else EXIT_ERROR
+
+
+def _convert(args: argparse.Namespace) -> int:
+    from .converter import convert
+
+    result = convert(
+        args.model,
+        op_libraries=_libraries(args),
+        allow_missing=args.allow_missing,
+        quantization=args.quantization,
+    )
+    for (name, version), library in result.custom_ops.items():
+        where = library.path.name if library else "NO KERNEL (scaffold-op --from-model)"
+        print(f"custom op {name} v{version}: {where}")
+    print(result.save(args.output))
     return 0
+
+
+def _verify(args: argparse.Namespace) -> int:
+    from .verification import verify
+
+    libraries = _libraries(args)
+    report = verify(
+        args.reference, args.tflite, op_libraries=libraries, rtol=args.rtol, atol=args.atol
+    )
+    print(report.table())
+    return 0 if report.passed else EXIT_ERROR
 
 
 def _build(args: argparse.Namespace) -> int:

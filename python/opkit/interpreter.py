@@ -18,7 +18,7 @@ from typing import Any, Literal
 from ._paths import catalog_library
 from ._tf import import_tensorflow
 from .errors import MissingOpError, ModelError, OpkitError
-from .library import OpId, OpLibrary, load_library
+from .library import OpId, OpLibrary, load_libraries, load_library
 from .tflite_model import ModelSummary, read_model_bytes, summarize
 
 Runtime = Literal["litert", "tensorflow"]
@@ -52,8 +52,7 @@ class Interpreter:
         content = read_model_bytes(model)
         source = "model" if isinstance(model, bytes | bytearray) else str(model)
         self.model_summary: ModelSummary = summarize(content, source=source)
-        paths = [catalog_library()] if op_libraries is None else list(op_libraries)
-        self.op_libraries: tuple[OpLibrary, ...] = tuple(load_library(p) for p in paths)
+        self.op_libraries: tuple[OpLibrary, ...] = tuple(load_libraries(op_libraries))
         check_custom_ops(self.model_summary, self.op_libraries, source=source)
 
         used = self.model_summary.custom_ops

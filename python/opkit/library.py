@@ -19,6 +19,7 @@ import os
 import shutil
 import tempfile
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,6 +98,11 @@ def _load_snapshot(path: Path) -> OpLibrary:
         )
     ops = tuple((str(name), int(version)) for name, version in info["ops"])
     return OpLibrary(path=path, loaded_path=snapshot, ops=ops)
+
+
+def load_libraries(paths: Sequence[str | os.PathLike[str]] | None) -> list[OpLibrary]:
+    """The op libraries at ``paths``; None means opkit's catalog alone."""
+    return [load_library(p) for p in ([catalog_library()] if paths is None else paths)]
 
 
 def list_ops(library: str | os.PathLike[str] | None = None) -> list[OpId]:

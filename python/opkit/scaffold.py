@@ -8,20 +8,24 @@ reports "not implemented" until its author writes it.
 
 from __future__ import annotations
 
+import inspect
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import tomllib
 
 from .codegen import RenderedFile, render_op, render_project
 from .dtypes import DTYPES
 from .errors import OpkitError, SpecError
+from .fusion import fused_op
 from .known_ops import KNOWN_MATH, KnownMath, conversion, math_for
 from .names import check_op_name
 from .project import OpsProject, open_project
 from .spec import ATTR_KINDS, Attr, AttrValue, OpSpec, TensorArg, load_spec, validate
+from .tflite_model import CustomOpNode, summarize
 from .writer import Written, write_files
 
 
@@ -70,20 +74,156 @@ def scaffold_op(
     root = _ops_dir(directory)
     _refuse_builtin(name, fused)
     spec, notes = _derive_spec(name, signature, tuple(dtypes) if dtypes else None, version, fused)
+    return write_op(spec, root, force=force, notes=notes)
+
+
+def write_op(
+    spec: OpSpec, root: Path, *, force: bool = False, notes: tuple[str, ...] = ()
+) -> ScaffoldResult:
+    """Writes the op folder of ``spec`` under ``root`` and refreshes the folder's glue."""
     root.mkdir(exist_ok=True)
     op_dir = root / spec.folder
     existing = op_dir / "op.toml"
     if existing.is_file() and not force:
         kept = load_spec(existing)
-        if kept.name != name:
-            raise OpkitError(f"{op_dir} already holds op {kept.name}, not {name}")
+        if kept.name != spec.name:
+            raise OpkitError(f"{op_dir} already holds op {kept.name}, not {spec.name}")
         spec = kept
     math = math_for(spec)
-    files = render_op(spec, root.name, math)
-    written = write_files(root, files, force=force)
-    project = open_project(root)
-    written += write_files(root, [_project_file(project)])
+    written = write_files(root, render_op(spec, root.name, math), force=force)
+    written += write_files(root, [_project_file(open_project(root))])
     return ScaffoldResult(spec=spec, op_dir=op_dir, written=written, math=math, notes=notes)
+
+
+def scaffold_from_model(
+    model: Any,
+    *,
+    directory: str | os.PathLike[str] = "ops",
+    op_libraries: Sequence[str | os.PathLike[str]] | None = None,
+    force: bool = False,
+) -> list[ScaffoldResult]:
+    """Scaffolds every custom op ``model`` needs that no library in ``op_libraries`` has.
+
+    TF ops get TensorFlow's signature; fused ops get the inputs, outputs and
+    attributes they have in the model, and, when the function decorated with
+    ``opkit.custom_op`` is imported, its name as the reference.
+    """
+    from .diagnosis import doctor
+
+    root = _ops_dir(directory)
+    report = doctor(model, op_libraries=op_libraries)
+    if report.model is None:
+        raise OpkitError(
+            f"{report.source} converts only with Select TF ops ("
+            + ", ".join(op.name for op in report.ops if op.status == "select-tf")
+            + "); there are no custom ops to scaffold"
+        )
+    summary = summarize(report.model)
+    results = []
+    for row in report.ops:
+        if row.status != "missing":
+            continue
+        if _tf_op_def(row.name, quiet=True) is not None:
+            spec, notes = _derive_spec(row.name, Signature(), None, row.version or 1, False)
+        else:
+            nodes = [n for n in summary.custom_nodes if n.op == (row.name, row.version)]
+            spec, notes = _spec_from_nodes(row.name, row.version or 1, nodes)
+        results.append(write_op(spec, root, force=force, notes=notes))
+    return results
+
+
+def _spec_from_nodes(
+    name: str, version: int, nodes: Sequence[CustomOpNode]
+) -> tuple[OpSpec, tuple[str, ...]]:
+    """The spec of a fused op as the model shows it (and its decorated function, if known)."""
+    node = nodes[0]
+    info = fused_op(name)
+    params = []
+    if info is not None:
+        params = [p for p in inspect.signature(info.function).parameters if p != "self"]
+    n_in, n_out = len(node.input_types), len(node.output_types)
+    in_names = params if len(params) == n_in else _numbered("x", n_in)
+    out_names = _numbered("y", n_out)
+    dtypes = sorted({t for n in nodes for t in (*n.input_types, *n.output_types)})
+    shared = len({*node.input_types, *node.output_types}) == 1
+    if shared:
+        types: tuple[tuple[str, tuple[str, ...]], ...] = (("T", tuple(dtypes)),)
+        in_types, out_types = ["T"] * n_in, ["T"] * n_out
+    else:
+        types, in_types, out_types = (), list(node.input_types), list(node.output_types)
+    shape = _shape_rule(node, in_names)
+    attrs = _attrs_from_options(node.custom_options, info.attrs if info else {})
+    spec = OpSpec(
+        name=name,
+        version=version,
+        doc=f"Fused op {name}" + (f", from {info.reference}." if info else " found in a model."),
+        reference=info.reference if info else None,
+        types=types,
+        inputs=tuple(TensorArg(n, t) for n, t in zip(in_names, in_types, strict=True)),
+        outputs=tuple(
+            TensorArg(n, t, shape=shape) for n, t in zip(out_names, out_types, strict=True)
+        ),
+        attrs=attrs,
+    )
+    notes = (
+        ()
+        if info
+        else (
+            f"{name}: no function decorated with opkit.custom_op({name!r}) is imported, so the "
+            "spec has no reference; set reference in its op.toml",
+        )
+    )
+    try:
+        return validate(spec), notes
+    except SpecError as error:
+        raise SpecError(f"{name}: {error}") from None
+
+
+def _numbered(prefix: str, count: int) -> list[str]:
+    return [prefix] if count == 1 else [f"{prefix}{i}" for i in range(count)]
+
+
+def _shape_rule(node: CustomOpNode, inputs: Sequence[str]) -> str:
+    if not node.input_shapes or not node.output_shapes:
+        return "kernel"
+    out = node.output_shapes[0]
+    if out == node.input_shapes[0]:
+        return f"same:{inputs[0]}"
+    rank = max(len(shape) for shape in node.input_shapes)
+    if len(inputs) > 1 and len(out) == rank:
+        return "broadcast"
+    return "kernel"
+
+
+def _attrs_from_options(options: bytes, declared: Mapping[str, Any]) -> tuple[Attr, ...]:
+    """Attributes as the model's custom_options hold them, typed by ``declared`` if given."""
+    if not options:
+        return ()
+    from ._core import decode_custom_options
+
+    values = decode_custom_options(options)
+    if not isinstance(values, dict):
+        return ()
+    attrs = []
+    for key, value in values.items():
+        if isinstance(declared.get(key), bool) and isinstance(value, int):
+            value = value != 0  # the converter writes bool attributes as ints (true: -1)
+        if isinstance(value, bool):
+            kind = "bool"
+        elif isinstance(value, int):
+            kind = "int"
+        elif isinstance(value, float):
+            kind = "float"
+        elif isinstance(value, str):
+            kind = "string"
+        elif isinstance(value, list) and value and all(isinstance(v, int) for v in value):
+            kind, value = "list(int)", tuple(value)
+        elif isinstance(value, list) and value and all(isinstance(v, float) for v in value):
+            kind, value = "list(float)", tuple(value)
+        else:
+            continue
+        attrs.append(Attr(name=key, kind=kind, default=value))
+    return tuple(attrs)
 
 
 def _ops_dir(directory: str | os.PathLike[str]) -> Path:

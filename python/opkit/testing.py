@@ -155,10 +155,21 @@ def _reference(spec: OpSpec, op_dir: Path) -> Callable[..., Any]:
         module = importlib.import_module(module_name)
     except ImportError as error:
         raise OpkitError(f"reference module {module_name!r} cannot be imported: {error}") from None
-    fn = getattr(module, function, None)
-    if fn is None:
-        raise OpkitError(f"reference {spec.reference}: {module_name} has no {function}")
-    return fn  # type: ignore[no-any-return]
+    target = module
+    for part in function.split("."):
+        target = getattr(target, part, None)
+        if target is None:
+            raise OpkitError(f"reference {spec.reference}: {module_name} has no {function}")
+    if isinstance(target, type):
+        # A Keras layer whose call is the fused op: build it with the op's attributes.
+        try:
+            return target(**_attr_defaults(spec))  # type: ignore[no-any-return]
+        except TypeError as error:
+            raise OpkitError(
+                f"reference {spec.reference}: cannot build it with the attributes of op.toml "
+                f"({error})"
+            ) from None
+    return target  # type: ignore[no-any-return]
 
 
 def _attr_defaults(spec: OpSpec) -> dict[str, Any]:

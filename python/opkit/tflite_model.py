@@ -13,6 +13,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ai_edge_litert import schema_py_generated as schema
 
@@ -41,6 +42,9 @@ class CustomOpNode:
     input_types: tuple[str, ...]
     output_types: tuple[str, ...]
     custom_options: bytes
+    input_shapes: tuple[tuple[int, ...], ...] = ()
+    """Shape signatures (-1 for a dimension known only at run time)."""
+    output_shapes: tuple[tuple[int, ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,7 +112,8 @@ def _walk(model: schema.Model) -> ModelSummary:
     custom_nodes: list[CustomOpNode] = []
     for s in range(model.SubgraphsLength()):
         subgraph = model.Subgraphs(s)
-        tensor_types = [subgraph.Tensors(t).Type() for t in range(subgraph.TensorsLength())]
+        tensors = [subgraph.Tensors(t) for t in range(subgraph.TensorsLength())]
+        tensor_types = [tensor.Type() for tensor in tensors]
         for o in range(subgraph.OperatorsLength()):
             operator = subgraph.Operators(o)
             index = operator.OpcodeIndex()
@@ -119,13 +124,16 @@ def _walk(model: schema.Model) -> ModelSummary:
                 builtin[name] += 1
                 continue
             options = operator.CustomOptionsAsNumpy()
+            inputs, outputs = operator.InputsAsNumpy(), operator.OutputsAsNumpy()
             custom_nodes.append(
                 CustomOpNode(
                     op=(name, version),
                     subgraph=s,
-                    input_types=_types(tensor_types, operator.InputsAsNumpy()),
-                    output_types=_types(tensor_types, operator.OutputsAsNumpy()),
+                    input_types=_types(tensor_types, inputs),
+                    output_types=_types(tensor_types, outputs),
                     custom_options=b"" if isinstance(options, int) else options.tobytes(),
+                    input_shapes=_shapes(tensors, inputs),
+                    output_shapes=_shapes(tensors, outputs),
                 )
             )
     return ModelSummary(
@@ -142,3 +150,18 @@ def _types(tensor_types: list[int], indices: object) -> tuple[str, ...]:
         _TENSOR_TYPE_NAMES.get(tensor_types[i], "unknown") if i >= 0 else "none"
         for i in indices  # type: ignore[attr-defined]
     )
+
+
+def _shapes(tensors: list[Any], indices: object) -> tuple[tuple[int, ...], ...]:
+    if isinstance(indices, int):
+        return ()
+    shapes: list[tuple[int, ...]] = []
+    for i in indices:  # type: ignore[attr-defined]
+        if i < 0:
+            shapes.append(())
+            continue
+        tensor = tensors[i]
+        signature = tensor.ShapeSignatureAsNumpy()
+        shape = signature if not isinstance(signature, int) else tensor.ShapeAsNumpy()
+        shapes.append(() if isinstance(shape, int) else tuple(int(d) for d in shape))
+    return tuple(shapes)

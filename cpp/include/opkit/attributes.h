@@ -75,11 +75,18 @@ class Attributes {
     return true;
   }
 
+  // Also takes integers: the TF 2.21 converter writes a fused op's bool
+  // attribute as an int (true -> -1, false -> 0).
   bool GetBool(const char* name, bool* value) {
     const flex::Reference ref = Find(name);
     if (!ref.valid()) return ok();
-    if (!ref.GetBool(value)) return Fail(name, "a bool", ref);
-    return true;
+    int64_t as_int;
+    if (ref.GetBool(value)) return true;
+    if ((ref.IsInt() || ref.IsUInt()) && ref.GetInt(&as_int)) {
+      *value = as_int != 0;
+      return true;
+    }
+    return Fail(name, "a bool", ref);
   }
 
   bool GetString(const char* name, const char** data, size_t* size) {

@@ -8,8 +8,9 @@ at a tolerance.
 
 from __future__ import annotations
 
+import inspect
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -66,7 +67,7 @@ def verify(
     tflite_model: str | os.PathLike[str] | bytes,
     *,
     op_libraries: Sequence[str | os.PathLike[str]] | None = None,
-    inputs: Sequence[np.ndarray] | None = None,
+    inputs: Sequence[np.ndarray] | Mapping[str, np.ndarray] | None = None,
     rtol: float | None = None,
     atol: float | None = None,
     batch: int = 16,
@@ -74,22 +75,44 @@ def verify(
 ) -> VerifyReport:
     """Runs ``reference`` (Keras model, path, tf.function, callable) and the .tflite model.
 
-    Inputs default to ``batch`` random rows per input (in the domain of the
-    custom op that reads it, if a catalog op does) with edge values mixed in.
+    ``inputs`` are given in the reference's argument order, or by input name;
+    by default ``batch`` random rows per input (in the domain of the catalog op
+    the model uses, if any) with edge values mixed in. Inputs are matched to
+    the .tflite model's by name, as its signature names them.
     """
     content = read_model_bytes(tflite_model)
     summary = summarize(
         content, source=str(tflite_model) if not isinstance(tflite_model, bytes) else "model"
     )
     interpreter = Interpreter(content, op_libraries=op_libraries)
-    details = interpreter.get_input_details()
+    signatures = interpreter.get_signature_list()
+    if len(signatures) != 1:
+        raise OpkitError(
+            f"the .tflite model has {len(signatures)} signatures; verify needs exactly one"
+        )
+    runner = interpreter.get_signature_runner(next(iter(signatures)))
+    details = runner.get_input_details()
+    call, names = _reference_callable(reference)
+    order = _input_order(list(details), names)
     if inputs is None:
-        inputs = _generate(details, summary, batch, np.random.default_rng(seed))
-    if len(inputs) != len(details):
-        raise OpkitError(f"the model takes {len(details)} inputs, {len(inputs)} were given")
-    call = _reference_callable(reference)
-    expected = _as_list(call(*[np.asarray(x) for x in inputs]))
-    got = _run(interpreter, inputs)
+        generated = _generate(
+            [details[n] for n in order], summary, batch, np.random.default_rng(seed)
+        )
+        feed = dict(zip(order, generated, strict=True))
+    elif isinstance(inputs, Mapping):
+        missing = sorted(set(order) - set(inputs))
+        if missing:
+            raise OpkitError(
+                f"inputs lacks {', '.join(missing)} (the model's inputs: {', '.join(order)})"
+            )
+        feed = {name: np.asarray(inputs[name]) for name in order}
+    else:
+        if len(inputs) != len(order):
+            raise OpkitError(f"the model takes {len(order)} inputs, {len(inputs)} were given")
+        feed = {name: np.asarray(value) for name, value in zip(order, inputs, strict=True)}
+    expected = _as_list(call(*[feed[name] for name in order]))
+    outputs = runner(**{name: feed[name].astype(details[name]["dtype"]) for name in order})
+    got = [(name, outputs[name]) for name in sorted(outputs, key=_output_order)]
     if len(got) != len(expected):
         raise OpkitError(f"the .tflite model has {len(got)} outputs, the reference {len(expected)}")
     quantized = _is_quantized(interpreter)
@@ -97,10 +120,25 @@ def verify(
         _check(name, actual, want, rtol, atol, quantized)
         for (name, actual), want in zip(got, expected, strict=True)
     )
-    return VerifyReport(checks, int(np.shape(inputs[0])[0]) if np.ndim(inputs[0]) else 1)
+    first = feed[order[0]]
+    return VerifyReport(checks, int(np.shape(first)[0]) if np.ndim(first) else 1)
 
 
-def _reference_callable(reference: Any) -> Callable[..., Any]:
+def _input_order(model_inputs: list[str], reference_names: list[str] | None) -> list[str]:
+    """The .tflite input names in the order the reference takes its arguments."""
+    if len(model_inputs) == 1:
+        return model_inputs
+    if reference_names is not None and sorted(reference_names) == sorted(model_inputs):
+        return reference_names
+    raise OpkitError(
+        "cannot tell which input of the .tflite model is which argument of the reference "
+        f"(.tflite inputs: {', '.join(sorted(model_inputs))}; reference: "
+        f"{', '.join(reference_names or ['unknown'])}); pass inputs={{name: array}}"
+    )
+
+
+def _reference_callable(reference: Any) -> tuple[Callable[..., Any], list[str] | None]:
+    """The reference as a function of positional inputs, and those inputs' names."""
     tf = import_tensorflow("running the TensorFlow reference")
     if isinstance(reference, str | os.PathLike):
         path = Path(reference)
@@ -110,13 +148,18 @@ def _reference_callable(reference: Any) -> Callable[..., Any]:
             loaded = tf.saved_model.load(str(path))
             signature = loaded.signatures["serving_default"]
             names = sorted(signature.structured_input_signature[1])
-            return lambda *xs: signature(**dict(zip(names, xs, strict=True)))
+            return (lambda *xs: signature(**dict(zip(names, xs, strict=True)))), names
         reference = load_keras(path)
     if isinstance(reference, tf.keras.Model):
         model = reference
-        return lambda *xs: model(list(xs) if len(xs) > 1 else xs[0], training=False)
+        names = [tensor.name for tensor in model.inputs]
+        return (lambda *xs: model(list(xs) if len(xs) > 1 else xs[0], training=False)), names
     if callable(reference):
-        return reference  # type: ignore[no-any-return]
+        try:
+            parameters = inspect.signature(reference).parameters
+        except (TypeError, ValueError):
+            return reference, None
+        return reference, [n for n, p in parameters.items() if p.kind is p.POSITIONAL_OR_KEYWORD]
     raise OpkitError("the reference must be a Keras model, a model path or a callable")
 
 
@@ -131,6 +174,7 @@ def _as_list(result: Any) -> list[np.ndarray]:
 def _generate(
     details: list[dict[str, Any]], summary: Any, batch: int, rng: np.random.Generator
 ) -> list[np.ndarray]:
+    """Random inputs for signature input ``details``, with edge values mixed in."""
     domain = _input_domain(summary)
     arrays = []
     for detail in details:
@@ -168,32 +212,6 @@ def _input_domain(summary: Any) -> tuple[float, float]:
     if low >= high:
         return -np.inf, np.inf
     return float(low), float(high)
-
-
-def _run(interpreter: Interpreter, inputs: Sequence[np.ndarray]) -> list[tuple[str, np.ndarray]]:
-    """Outputs by name, in the reference's order where the model has a signature."""
-    signatures = interpreter.get_signature_list()
-    if len(signatures) == 1:
-        key = next(iter(signatures))
-        runner = interpreter.get_signature_runner(key)
-        # Inputs are given in the order of get_input_details(); match them by tensor index.
-        by_index = {
-            d["index"]: value
-            for d, value in zip(interpreter.get_input_details(), inputs, strict=True)
-        }
-        details = runner.get_input_details()
-        outputs = runner(**{name: by_index[details[name]["index"]] for name in details})
-        return [(name, outputs[name]) for name in sorted(outputs, key=_output_order)]
-    details = interpreter.get_input_details()
-    for detail, value in zip(details, inputs, strict=True):
-        interpreter.resize_tensor_input(detail["index"], np.shape(value))
-    interpreter.allocate_tensors()
-    for detail, value in zip(details, inputs, strict=True):
-        interpreter.set_tensor(detail["index"], value)
-    interpreter.invoke()
-    return [
-        (d["name"], interpreter.get_tensor(d["index"])) for d in interpreter.get_output_details()
-    ]
 
 
 def _output_order(name: str) -> tuple[int, str]:

@@ -1,0 +1,28 @@
+// BesselY0: y = bessel_y0(x), elementwise, as tf.math.special.bessel_y0.
+//
+// Math: opkit's special functions, computed in double and rounded once.
+// Loop, dtype dispatch and threads: the catalog's shared elementwise kernel
+// (ops/_catalog/elementwise.h).
+#include "elementwise.h"
+#include "opkit/special/bessel_jy.h"
+
+namespace tflite {
+namespace ops {
+namespace custom {
+namespace bessel_y0 {
+
+struct Math {
+  static constexpr char kName[] = "BesselY0";
+  static float Apply(float x) { return opkit::special::BesselY0(x); }
+  static double Apply(double x) { return opkit::special::BesselY0(x); }
+};
+
+}  // namespace bessel_y0
+
+TfLiteRegistration* Register_BESSEL_Y0() {
+  return opkit::catalog::Unary<bessel_y0::Math>::Registration();
+}
+
+}  // namespace custom
+}  // namespace ops
+}  // namespace tflite

@@ -25,13 +25,13 @@ from collections.abc import Callable
 from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-import numpy as np  # noqa: E402
-import scipy.special as sp  # noqa: E402
-import tensorflow as tf  # noqa: E402
+import numpy as np
+import scipy.special as sp
+import tensorflow as tf
 
-import opkit  # noqa: E402
-from opkit.fusion import convert_with_fusion  # noqa: E402
-from opkit.known_ops import KNOWN_MATH  # noqa: E402
+import opkit
+from opkit.fusion import convert_with_fusion
+from opkit.known_ops import KNOWN_MATH
 
 # The numpy/scipy call a user would make instead; Fresnel integrals come in pairs.
 NUMPY: dict[str, Callable[[np.ndarray], Any]] = {

@@ -23,8 +23,13 @@ EXTRA_OPS = ["Cosh", "Tan", "Atan", "Asinh", "Erf", "Acos", "Asin", "Atanh"]
 
 def timed(*command: str, cwd: Path) -> float:
     start = time.perf_counter()
-    subprocess.run([str(BIN / command[0]), *command[1:]], cwd=cwd, check=True,
-                   capture_output=True, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    subprocess.run(
+        [str(BIN / command[0]), *command[1:]],
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
+    )
     return time.perf_counter() - start
 
 
@@ -40,8 +45,11 @@ def main() -> None:
         first = timed("opkit", "build", cwd=home)
         noop = timed("opkit", "build", cwd=home)
         kernel = home / "ops" / "erfc" / "erfc.cc"
-        kernel.write_text(kernel.read_text().replace("std::erfc(", "(T(0) + std::erfc("
-                                                      ).replace("x_data[i]);", "x_data[i]));"))
+        kernel.write_text(
+            kernel.read_text()
+            .replace("std::erfc(", "(T(0) + std::erfc(")
+            .replace("x_data[i]);", "x_data[i]));")
+        )
         edited = timed("opkit", "build", cwd=home)
     print(f"ops in the folder:                       {args.ops}")
     print(f"scaffold-op Erfc:                        {scaffold:6.2f} s")

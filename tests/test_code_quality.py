@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.parametrize(
     "command",
     [
-        ["ruff", "check", "python", "tests"],
-        ["ruff", "format", "--check", "python", "tests"],
+        ["ruff", "check", "python", "tests", "tools", "benchmarks"],
+        ["ruff", "format", "--check", "python", "tests", "tools", "benchmarks"],
         ["mypy"],
     ],
     ids=["ruff", "ruff-format", "mypy"],

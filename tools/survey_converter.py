@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-import tensorflow as tf  # noqa: E402
-from ai_edge_litert import schema_py_generated as schema  # noqa: E402
+import tensorflow as tf
+from ai_edge_litert import schema_py_generated as schema
 
 OUT = Path(__file__).resolve().parents[1] / "python" / "opkit" / "data" / "converter_survey.json"
 IGNORED_OPS = {"Placeholder", "Identity", "Const", "NoOp"}
@@ -52,8 +52,12 @@ def trace(fn: Any, arity: int) -> Any:
 
 def survey() -> dict[str, Any]:
     results: dict[str, Any] = {}
-    modules = {"tf.math": tf.math, "tf.math.special": tf.math.special, "tf.nn": tf.nn,
-               "tf.signal": tf.signal}
+    modules = {
+        "tf.math": tf.math,
+        "tf.math.special": tf.math.special,
+        "tf.nn": tf.nn,
+        "tf.signal": tf.signal,
+    }
     for prefix, module in modules.items():
         for name in sorted(dir(module)):
             fn = getattr(module, name)

@@ -12,16 +12,18 @@ Targets (issue 5): every op at least as fast as numpy/scipy; Sinh, Cosh, Tan
 and Atan within 2x of builtin SIN per element; a custom node's fixed cost
 within 2 us of a builtin node's.
 
-    python benchmarks/catalog_speed.py [--size N] [--repeat R] [--ops Sinh,Erf]
+    python benchmarks/catalog_speed.py [--size N] [--repeat R] [--ops Sinh,Erf] [--markdown F]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import sys
 import time
 import warnings
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
@@ -98,9 +100,16 @@ def invoke_time(model: bytes, x: np.ndarray, threads: int, repeat: int) -> float
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1 << 20)
-    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--ops", help="comma-separated op names (default: all)")
+    parser.add_argument("--markdown", type=Path, help="also write the results to this file")
     args = parser.parse_args()
+    lines: list[str] = []
+
+    def say(line: str) -> None:
+        print(line)
+        lines.append(line)
+
     warnings.simplefilter("ignore")
     cores = os.cpu_count() or 1
     ops = [name for name, _ in opkit.list_ops() if name in KNOWN_MATH]
@@ -108,7 +117,10 @@ def main() -> None:
         ops = [op for op in ops if op in args.ops.split(",")]
     rng = np.random.default_rng(0)
     n = args.size
-    print(f"catalog speed, {n} elements, best of {args.repeat}; cores: {cores}")
+    say(
+        f"catalog speed, {n} elements, best of {args.repeat}; cores: {cores}; command: "
+        f"python {' '.join(sys.argv)}"
+    )
 
     builtin: dict[tuple[str, str], float] = {}
     for dtype in (np.float32,):
@@ -117,7 +129,7 @@ def main() -> None:
         for name, fn in (("SIN", tf.sin), ("EXP", tf.exp)):
             model = convert_with_fusion(fn, [spec])
             builtin[(name, np.dtype(dtype).name)] = invoke_time(model, x, 1, args.repeat)
-            print(
+            say(
                 f"builtin {name} float32 through the interpreter: "
                 f"{builtin[(name, 'float32')] * 1e3:.3f} ms"
             )
@@ -126,7 +138,7 @@ def main() -> None:
         f"{'op':11} {'dtype':7} {'1 thread':>9} {f'{cores} thr':>9} {'numpy':>9} "
         f"{'TF eager':>9} {'np/ours':>8} {'np/ours*':>8}  vs SIN"
     )
-    print(header)
+    say(header)
     failures = []
     for name in ops:
         known = KNOWN_MATH[name]
@@ -149,25 +161,28 @@ def main() -> None:
                     failures.append(f"{name} {dname}: {ratio:.2f}x builtin SIN")
             if numpy_time / min(one, many) < 1:
                 failures.append(f"{name} {dname}: slower than numpy/scipy")
-            print(
+            say(
                 f"{name:11} {dname:7} {one * 1e3:8.2f}m {many * 1e3:8.2f}m "
                 f"{numpy_time * 1e3:8.2f}m {eager * 1e3:8.2f}m {numpy_time / one:8.2f} "
                 f"{numpy_time / many:8.2f}  {versus_sin}"
             )
-    print("(m = milliseconds; np/ours = numpy time / opkit time, 1 thread; * with all cores)")
+    say("(m = milliseconds; np/ours = numpy time / opkit time, 1 thread; * with all cores)")
 
     # Fixed cost of one node: 1-element tensors, custom Sinh vs builtin SIN.
     x1 = np.array([0.5], np.float32)
     spec1 = tf.TensorSpec([1], tf.float32)
     sin1 = invoke_time(convert_with_fusion(tf.sin, [spec1]), x1, 1, 2000)
     sinh1 = invoke_time(convert_with_fusion(tf.math.sinh, [spec1]), x1, 1, 2000)
-    print(
+    say(
         f"fixed cost, 1 element: builtin SIN {sin1 * 1e6:.2f} us, custom Sinh "
         f"{sinh1 * 1e6:.2f} us, difference {(sinh1 - sin1) * 1e6:+.2f} us (target <= 2 us)"
     )
     if sinh1 - sin1 > 2e-6:
         failures.append("fixed cost of a custom node")
-    print("targets missed: " + ("; ".join(failures) if failures else "none"))
+    say("targets missed: " + ("; ".join(failures) if failures else "none"))
+    if args.markdown:
+        args.markdown.parent.mkdir(parents=True, exist_ok=True)
+        args.markdown.write_text("```text\n" + "\n".join(lines) + "\n```\n")
 
 
 if __name__ == "__main__":

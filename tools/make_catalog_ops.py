@@ -39,6 +39,7 @@ namespace {namespace} {{
 
 struct Math {{
   static constexpr char kName[] = "{name}";
+  static constexpr double kNanosPerElement = {cost};  // measured order of magnitude
   static float Apply(float x) {{ return {function}(x); }}
   static double Apply(double x) {{ return {function}(x); }}
 }};
@@ -55,16 +56,17 @@ TfLiteRegistration* {register}() {{
 """
 
 
-def catalog_function(function: str) -> tuple[str, str, str]:
-    """(C++ function, header, where it comes from) for the catalog's kernel."""
+def catalog_function(function: str) -> tuple[str, str, str, str]:
+    """(C++ function, header, where it comes from, ns per element) for the catalog kernel."""
     if function.startswith("std::"):
         name = function.removeprefix("std::")
         return (
             f"opkit::vmath::{name.capitalize()}",
             "vmath.h",
             f"the C library's {name}, vectorised through libmvec where available",
+            "0.4",
         )
-    return function, "", "opkit's special functions, computed in double and rounded once"
+    return function, "", "opkit's special functions, computed in double and rounded once", "20"
 
 
 def main() -> None:
@@ -77,7 +79,7 @@ def main() -> None:
         if conv is None or not conv.custom:
             continue  # TFLite has a builtin for it
         spec = spec_from_op_def(lookup(name)).spec
-        function, header, where = catalog_function(known.function)
+        function, header, where, cost = catalog_function(known.function)
         header = header or known.header
         kernel = KERNEL.format(
             name=name,
@@ -87,6 +89,7 @@ def main() -> None:
             namespace=spec.folder,
             function=function,
             register=register_function(name),
+            cost=cost,
         )
         files += [
             RenderedFile(f"{spec.folder}/op.toml", render_spec(spec), "user"),

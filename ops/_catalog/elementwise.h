@@ -1,5 +1,6 @@
 // The catalog's elementwise kernel: y = f(x) for float32 and float64, where f
-// is an op's math (`Op::Apply`, overloaded for float and double).
+// is an op's math (`Op::Apply`, overloaded for float and double) and
+// `Op::kNanosPerElement` its rough cost, which decides when threads pay.
 //
 // One kernel serves all 31 elementwise catalog ops, so each op's source is
 // just its math. Speed comes from three places:
@@ -31,8 +32,9 @@
 namespace opkit {
 namespace catalog {
 
-// Below this many elements per thread, starting a thread costs more than it saves.
-constexpr int64_t kMinElementsPerThread = 1 << 16;
+// A thread is started only for at least this much work (starting and joining
+// one costs tens of microseconds, and the vectorised ops are fast).
+constexpr double kMinNanosPerThread = 200e3;
 
 template <typename Op, typename T>
 OPKIT_ISA_CLONES __attribute__((noinline)) void Map(const T* x, T* y, int64_t count) {
@@ -41,10 +43,12 @@ OPKIT_ISA_CLONES __attribute__((noinline)) void Map(const T* x, T* y, int64_t co
 }
 
 // Runs fn(begin, end) over [0, count) on up to `threads` threads (the calling
-// thread included). Falls back to one thread if threads cannot be started.
+// thread included), each getting at least kMinNanosPerThread of work at
+// `nanos_per_element`. Falls back to one thread if threads cannot be started.
 template <typename Fn>
-void ParallelFor(int threads, int64_t count, Fn fn) {
-  const int64_t most = std::max<int64_t>(1, count / kMinElementsPerThread);
+void ParallelFor(int threads, int64_t count, double nanos_per_element, Fn fn) {
+  const int64_t most = std::max<int64_t>(
+      1, static_cast<int64_t>(static_cast<double>(count) * nanos_per_element / kMinNanosPerThread));
   const int64_t parts = std::min<int64_t>(std::max(threads, 1), most);
   if (parts <= 1) {
     fn(int64_t{0}, count);
@@ -63,6 +67,13 @@ void ParallelFor(int threads, int64_t count, Fn fn) {
   }
   fn(int64_t{0}, std::min(count, chunk));
   for (std::thread& worker : workers) worker.join();
+}
+
+// The same for work of unknown cost per element (taken as 20 ns, like the
+// special functions).
+template <typename Fn>
+void ParallelFor(int threads, int64_t count, Fn fn) {
+  ParallelFor(threads, count, 20.0, fn);
 }
 
 template <typename Op>
@@ -84,7 +95,7 @@ struct Unary {
   static void EvalImpl(TfLiteContext* context, const TfLiteTensor* input, TfLiteTensor* output) {
     const T* x = Data<T>(input);
     T* y = Data<T>(output);
-    ParallelFor(context->recommended_num_threads, NumElements(input),
+    ParallelFor(context->recommended_num_threads, NumElements(input), Op::kNanosPerElement,
                 [x, y](int64_t begin, int64_t end) { Map<Op, T>(x + begin, y + begin, end - begin); });
   }
 

@@ -13,6 +13,7 @@ namespace acos {
 
 struct Math {
   static constexpr char kName[] = "Acos";
+  static constexpr double kNanosPerElement = 0.4;  // measured order of magnitude
   static float Apply(float x) { return opkit::vmath::Acos(x); }
   static double Apply(double x) { return opkit::vmath::Acos(x); }
 };

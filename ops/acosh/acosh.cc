@@ -13,6 +13,7 @@ namespace acosh {
 
 struct Math {
   static constexpr char kName[] = "Acosh";
+  static constexpr double kNanosPerElement = 0.4;  // measured order of magnitude
   static float Apply(float x) { return opkit::vmath::Acosh(x); }
   static double Apply(double x) { return opkit::vmath::Acosh(x); }
 };

@@ -13,6 +13,7 @@ namespace asin {
 
 struct Math {
   static constexpr char kName[] = "Asin";
+  static constexpr double kNanosPerElement = 0.4;  // measured order of magnitude
   static float Apply(float x) { return opkit::vmath::Asin(x); }
   static double Apply(double x) { return opkit::vmath::Asin(x); }
 };

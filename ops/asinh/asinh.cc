@@ -13,6 +13,7 @@ namespace asinh {
 
 struct Math {
   static constexpr char kName[] = "Asinh";
+  static constexpr double kNanosPerElement = 0.4;  // measured order of magnitude
   static float Apply(float x) { return opkit::vmath::Asinh(x); }
   static double Apply(double x) { return opkit::vmath::Asinh(x); }
 };

@@ -13,6 +13,7 @@ namespace atan {
 
 struct Math {
   static constexpr char kName[] = "Atan";
+  static constexpr double kNanosPerElement = 0.4;  // measured order of magnitude
   static float Apply(float x) { return opkit::vmath::Atan(x); }
   static double Apply(double x) { return opkit::vmath::Atan(x); }
 };

@@ -13,6 +13,7 @@ namespace atanh {
 
 struct Math {
   static constexpr char kName[] = "Atanh";
+  static constexpr double kNanosPerElement = 0.4;  // measured order of magnitude
   static float Apply(float x) { return opkit::vmath::Atanh(x); }
   static double Apply(double x) { return opkit::vmath::Atanh(x); }
 };

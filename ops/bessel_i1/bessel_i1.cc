@@ -13,6 +13,7 @@ namespace bessel_i1 {
 
 struct Math {
   static constexpr char kName[] = "BesselI1";
+  static constexpr double kNanosPerElement = 20;  // measured order of magnitude
   static float Apply(float x) { return opkit::special::BesselI1(x); }
   static double Apply(double x) { return opkit::special::BesselI1(x); }
 };

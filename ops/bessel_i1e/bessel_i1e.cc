@@ -13,6 +13,7 @@ namespace bessel_i1e {
 
 struct Math {
   static constexpr char kName[] = "BesselI1e";
+  static constexpr double kNanosPerElement = 20;  // measured order of magnitude
   static float Apply(float x) { return opkit::special::BesselI1e(x); }
   static double Apply(double x) { return opkit::special::BesselI1e(x); }
 };

@@ -13,6 +13,7 @@ namespace bessel_j0 {
 
 struct Math {
   static constexpr char kName[] = "BesselJ0";
+  static constexpr double kNanosPerElement = 20;  // measured order of magnitude
   static float Apply(float x) { return opkit::special::BesselJ0(x); }
   static double Apply(double x) { return opkit::special::BesselJ0(x); }
 };

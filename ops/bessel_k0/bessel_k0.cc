@@ -13,6 +13,7 @@ namespace bessel_k0 {
 
 struct Math {
   static constexpr char kName[] = "BesselK0";
+  static constexpr double kNanosPerElement = 20;  // measured order of magnitude
   static float Apply(float x) { return opkit::special::BesselK0(x); }
   static double Apply(double x) { return opkit::special::BesselK0(x); }
 };

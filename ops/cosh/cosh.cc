@@ -13,6 +13,7 @@ namespace cosh {
 
 struct Math {
   static constexpr char kName[] = "Cosh";
+  static constexpr double kNanosPerElement = 0.4;  // measured order of magnitude
   static float Apply(float x) { return opkit::vmath::Cosh(x); }
   static double Apply(double x) { return opkit::vmath::Cosh(x); }
 };

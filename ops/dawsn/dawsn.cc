@@ -13,6 +13,7 @@ namespace dawsn {
 
 struct Math {
   static constexpr char kName[] = "Dawsn";
+  static constexpr double kNanosPerElement = 20;  // measured order of magnitude
   static float Apply(float x) { return opkit::special::Dawsn(x); }
   static double Apply(double x) { return opkit::special::Dawsn(x); }
 };

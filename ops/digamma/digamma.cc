@@ -13,6 +13,7 @@ namespace digamma {
 
 struct Math {
   static constexpr char kName[] = "Digamma";
+  static constexpr double kNanosPerElement = 20;  // measured order of magnitude
   static float Apply(float x) { return opkit::special::Digamma(x); }
   static double Apply(double x) { return opkit::special::Digamma(x); }
 };

@@ -13,6 +13,7 @@ namespace erf {
 
 struct Math {
   static constexpr char kName[] = "Erf";
+  static constexpr double kNanosPerElement = 0.4;  // measured order of magnitude
   static float Apply(float x) { return opkit::vmath::Erf(x); }
   static double Apply(double x) { return opkit::vmath::Erf(x); }
 };

@@ -13,6 +13,7 @@ namespace erfc {
 
 struct Math {
   static constexpr char kName[] = "Erfc";
+  static constexpr double kNanosPerElement = 0.4;  // measured order of magnitude
   static float Apply(float x) { return opkit::vmath::Erfc(x); }
   static double Apply(double x) { return opkit::vmath::Erfc(x); }
 };

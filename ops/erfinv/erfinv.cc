@@ -13,6 +13,7 @@ namespace erfinv {
 
 struct Math {
   static constexpr char kName[] = "Erfinv";
+  static constexpr double kNanosPerElement = 20;  // measured order of magnitude
   static float Apply(float x) { return opkit::special::Erfinv(x); }
   static double Apply(double x) { return opkit::special::Erfinv(x); }
 };

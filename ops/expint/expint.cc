@@ -13,6 +13,7 @@ namespace expint {
 
 struct Math {
   static constexpr char kName[] = "Expint";
+  static constexpr double kNanosPerElement = 20;  // measured order of magnitude
   static float Apply(float x) { return opkit::special::Expint(x); }
   static double Apply(double x) { return opkit::special::Expint(x); }
 };

@@ -13,6 +13,7 @@ namespace ndtri {
 
 struct Math {
   static constexpr char kName[] = "Ndtri";
+  static constexpr double kNanosPerElement = 20;  // measured order of magnitude
   static float Apply(float x) { return opkit::special::Ndtri(x); }
   static double Apply(double x) { return opkit::special::Ndtri(x); }
 };

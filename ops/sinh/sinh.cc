@@ -13,6 +13,7 @@ namespace sinh {
 
 struct Math {
   static constexpr char kName[] = "Sinh";
+  static constexpr double kNanosPerElement = 0.4;  // measured order of magnitude
   static float Apply(float x) { return opkit::vmath::Sinh(x); }
   static double Apply(double x) { return opkit::vmath::Sinh(x); }
 };

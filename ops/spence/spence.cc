@@ -13,6 +13,7 @@ namespace spence {
 
 struct Math {
   static constexpr char kName[] = "Spence";
+  static constexpr double kNanosPerElement = 20;  // measured order of magnitude
   static float Apply(float x) { return opkit::special::Spence(x); }
   static double Apply(double x) { return opkit::special::Spence(x); }
 };

@@ -13,6 +13,7 @@ namespace tan {
 
 struct Math {
   static constexpr char kName[] = "Tan";
+  static constexpr double kNanosPerElement = 0.4;  // measured order of magnitude
   static float Apply(float x) { return opkit::vmath::Tan(x); }
   static double Apply(double x) { return opkit::vmath::Tan(x); }
 };

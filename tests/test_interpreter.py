@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import opkit
 import pytest
 import tensorflow as tf
+
+import opkit
 from opkit.tflite_model import summarize
 from support.models import (
     convert_fn,
@@ -190,7 +191,9 @@ def test_two_libraries_and_custom_options_reach_the_kernel(user_ops_library: Any
     interpreter = opkit.Interpreter(both, op_libraries=[user_ops_library, opkit.catalog_library()])
     (y,) = run(interpreter, x)
     np.testing.assert_allclose(y, np.sinh(x * 2.0), rtol=1e-6)
-    assert [lib.ops for lib in interpreter.op_libraries] == [(("ScaleBy", 1),), (("Sinh", 1),)]
+    user, catalog = interpreter.op_libraries
+    assert user.ops == (("ScaleBy", 1),)
+    assert ("Sinh", 1) in catalog.ops and ("ScaleBy", 1) not in catalog.ops
 
 
 def test_wrong_attribute_type_is_reported(user_ops_library: Any) -> None:

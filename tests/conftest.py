@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from support.readme import block_after
 
 # TensorFlow's C++ logging is noise in test output; set before it is imported.

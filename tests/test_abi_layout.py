@@ -11,6 +11,7 @@ import json
 from pathlib import Path
 
 import pytest
+
 from support.native import compile_and_run
 
 LAYOUT = json.loads((Path(__file__).parent / "data" / "tflite_c_abi_layout.json").read_text())

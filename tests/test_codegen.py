@@ -11,6 +11,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+
 from opkit.codegen import render_op, render_op_glue, render_project
 from opkit.known_ops import math_for
 from opkit.spec import load_spec

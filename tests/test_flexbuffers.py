@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from flatbuffers import flexbuffers
+
 from opkit import _core
 
 # custom_options as tensorflow 2.21's converter wrote them (tf.math.sinh on

@@ -6,9 +6,10 @@ import gc
 import threading
 
 import numpy as np
-import opkit
 import pytest
 import tensorflow as tf
+
+import opkit
 from support.models import convert_fn
 
 # 64K float32 elements: the tensor between the two Sinh nodes lives on the

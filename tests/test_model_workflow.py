@@ -10,9 +10,10 @@ from pathlib import Path
 
 import keras
 import numpy as np
-import opkit
 import pytest
 import tensorflow as tf
+
+import opkit
 from opkit import _core
 from opkit.errors import OpkitError
 from opkit.tflite_model import summarize
@@ -135,22 +136,25 @@ def test_doctor_reports_each_special_op_with_and_without_libraries(
     special_ops_library: Path,
 ) -> None:
     model = special_functions_model()
-    statuses = {op.name: op.status for op in opkit.doctor(model, op_libraries=[]).ops}
-    assert statuses == {
+    report = opkit.doctor(model, op_libraries=[])
+    assert {op.name: op.status for op in report.ops} == {
         "ADD": "builtin",
         "Sinh": "missing",
         "Erfc": "missing",
         "Digamma": "missing",
     }
-
-    report = opkit.doctor(model, op_libraries=[opkit.catalog_library()])
-    assert report.by_name("Sinh").library == opkit.catalog_library()
-    assert report.by_name("Erfc").status == "missing"
     assert "scaffold-op Erfc" in report.by_name("Erfc").fix
     assert not report.runnable
 
-    both = [special_ops_library, opkit.catalog_library()]
-    report = opkit.doctor(model, op_libraries=both)
+    # The catalog implements all three.
+    report = opkit.doctor(model)
+    assert report.runnable
+    assert {report.by_name(n).library for n in ("Sinh", "Erfc", "Digamma")} == {
+        opkit.catalog_library()
+    }
+
+    # A user's library (Erfc and Digamma) first: it runs those, the catalog runs Sinh.
+    report = opkit.doctor(model, op_libraries=[special_ops_library, opkit.catalog_library()])
     assert report.runnable
     assert report.by_name("Erfc").library == special_ops_library
     assert report.by_name("Digamma").library == special_ops_library
@@ -158,6 +162,9 @@ def test_doctor_reports_each_special_op_with_and_without_libraries(
     table = report.table()
     assert f"Erfc         1  custom op, kernel in {special_ops_library}" in table
     assert "Sinh         1  custom op, kernel in opkit's catalog" in table
+
+    report = opkit.doctor(model, op_libraries=[special_ops_library])
+    assert [op.name for op in report.ops if op.status == "missing"] == ["Sinh"]
 
 
 @pytest.fixture(scope="module")
@@ -169,14 +176,25 @@ def special_ops_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_doctor_on_tflite_files(tmp_path: Path, special_ops_library: Path) -> None:
-    model = opkit.convert(special_functions_model(), allow_missing=True).save(
-        tmp_path / "special.tflite"
-    )
-    missing = cli("opkit", "doctor", str(model), cwd=tmp_path, check=False)
+    model = opkit.convert(special_functions_model()).save(tmp_path / "special.tflite")
+    missing = cli("opkit", "doctor", str(model), "--no-catalog", cwd=tmp_path, check=False)
     assert missing.returncode == 1
     assert "Erfc         1  custom op, NO KERNEL: scaffold-op Erfc" in missing.stdout
-    assert "verdict: cannot run yet: 2 op type(s) need work (Digamma, Erfc)" in missing.stdout
-    ok = cli("opkit", "doctor", str(model), "--op-library", str(special_ops_library), cwd=tmp_path)
+    assert "verdict: cannot run yet: 3 op type(s) need work (Digamma, Erfc, Sinh)" in (
+        missing.stdout
+    )
+    partial = cli(
+        "opkit",
+        "doctor",
+        str(model),
+        "--no-catalog",
+        "--op-library",
+        str(special_ops_library),
+        cwd=tmp_path,
+        check=False,
+    )
+    assert partial.returncode == 1 and "need work (Sinh)" in partial.stdout
+    ok = cli("opkit", "doctor", str(model), cwd=tmp_path)
     assert "verdict: runs in the Python interpreters" in ok.stdout
 
 

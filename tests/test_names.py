@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from opkit.errors import InvalidNameError
 from opkit.names import (
     check_member_name,

@@ -13,13 +13,14 @@ from typing import Any
 
 import keras
 import numpy as np
-import opkit
 import pytest
 import tensorflow as tf
-from opkit.converter import _calibrate, _with_ranges
-from opkit.tflite_model import summarize
 from tensorflow.lite.python import convert as tf_convert
 from tensorflow.lite.python.optimize import calibrator
+
+import opkit
+from opkit.converter import _calibrate, _with_ranges
+from opkit.tflite_model import summarize
 
 RNG = np.random.default_rng(0)
 CALIBRATION = [RNG.standard_normal((1, 32)).astype(np.float32) for _ in range(50)]

@@ -8,8 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from support.readme import block_after, code_blocks
 from test_interpreter import MISSING_OPS_MESSAGE
+
+from support.readme import block_after, blocks_after, code_blocks
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,25 +71,45 @@ def test_the_scaffold_build_test_loop_prints_what_the_readme_shows(tmp_path: Pat
             assert line in printed, line
 
 
-def test_the_model_to_verified_tflite_walkthrough(tmp_path: Path) -> None:
-    heading = "## From a Keras model to a verified .tflite"
-    (tmp_path / "my_model.py").write_text(block_after(heading, "python"))
-    commands = block_after(heading, "bash")
-    shown = block_after(heading, "text")
+def run_bash(commands: str, cwd: Path) -> list[str]:
     result = subprocess.run(
         ["bash", "-euo", "pipefail", "-c", commands],
-        cwd=tmp_path,
+        cwd=cwd,
         capture_output=True,
         text=True,
         env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    printed = result.stdout.splitlines()
+    return result.stdout.splitlines()
+
+
+def assert_shown(shown: str, printed: list[str]) -> None:
     numbers = re.compile(r"\d+\.\d+e-\d+")
     for line in shown.splitlines():
-        if line == "...":
-            continue
         if "max abs error" in line:  # the figures vary with the random weights
             assert any(numbers.sub("N", line) == numbers.sub("N", p) for p in printed), line
         else:
             assert line in printed, line
+
+
+def test_the_model_to_verified_tflite_walkthrough(tmp_path: Path) -> None:
+    heading = "## From a Keras model to a verified .tflite"
+    (tmp_path / "my_model.py").write_text(block_after(heading, "python"))
+    printed = run_bash(block_after(heading, "bash"), tmp_path)
+    assert_shown(block_after(heading, "text"), printed)
+
+
+def test_the_op_of_your_own_walkthrough(tmp_path: Path) -> None:
+    heading = "### An op of your own"
+    (tmp_path / "my_layers.py").write_text(block_after(heading, "python"))
+    scaffold, build = blocks_after(heading, "bash")
+    run_bash(scaffold, tmp_path)
+    kernel = tmp_path / "ops" / "scaled_sin" / "scaled_sin.cc"
+    stub = (
+        '  opkit::ReportError(context, "%s: not implemented — edit %s", kOpName, __FILE__);\n'
+        "  return kTfLiteError;\n"
+    )
+    source = kernel.read_text()
+    assert source.count(stub) == 1
+    kernel.write_text(source.replace(stub, block_after(heading, "cpp")))
+    assert_shown(block_after(heading, "text"), run_bash(build, tmp_path))

@@ -12,9 +12,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
-import opkit
 import pytest
 import tensorflow as tf
+
+import opkit
 from opkit.fusion import convert_with_fusion, fusable
 from support.models import convert_fn
 

@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from opkit.codegen import render_spec
 from opkit.errors import SpecError
 from opkit.spec import load_spec

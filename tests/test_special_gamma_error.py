@@ -21,6 +21,7 @@ import mpmath as mp
 import numpy as np
 import pytest
 import scipy.special as sc
+
 from support.native import compile_and_run
 
 INCLUDE = Path(__file__).resolve().parents[1] / "cpp" / "include"

@@ -25,6 +25,7 @@ from pathlib import Path
 import mpmath as mp
 import numpy as np
 import pytest
+
 from support.native import compile_and_run
 
 INCLUDE = Path(__file__).resolve().parents[1] / "cpp" / "include"

@@ -164,8 +164,10 @@ def _includes(attrs: list[dict[str, Any]], math_: KnownMath | None) -> tuple[lis
     ]
     if any("numeric_limits" in literal for literal in literals):
         system.append("limits")
-    if math_ is not None:
-        (system if math_.header == "cmath" else opkit).append(math_.header)
+    if math_ is None or math_.header == "cmath":
+        system.append("cmath")  # a kernel to write will most likely need it
+    else:
+        opkit.append(math_.header)
     return sorted(system, key=lambda h: (not h.endswith(".h"), h)), sorted(opkit)
 
 

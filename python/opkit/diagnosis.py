@@ -20,6 +20,7 @@ from ._paths import catalog_library
 from ._tf import converter_error, import_tensorflow
 from .converter import convert_needed, converter_factory, run_converter
 from .errors import ModelError
+from .known_ops import conversion
 from .library import OpLibrary, load_libraries
 from .tflite_model import FLEX_PREFIX, ModelSummary, read_model_bytes, summarize
 
@@ -136,12 +137,18 @@ def _report(
             rows.append(OpStatus(name, "implemented", count, version, library.path))
             continue
         other = [v for lib in libraries for n, v in lib.ops if n == name]
-        fix = (
-            f"the model needs v{version}, the libraries have v{other[0]}; scaffold-op {name} "
-            f"--version {version}"
-            if other
-            else f"scaffold-op {name}, then opkit build, and load ops/build/libops.so"
-        )
+        if other:
+            fix = (
+                f"the model needs v{version}, the libraries have v{other[0]}; "
+                f"scaffold-op {name} --version {version}"
+            )
+        elif conversion(name) is not None:  # a TensorFlow op: its signature is TF's
+            fix = f"scaffold-op {name}, then opkit build, and load ops/build/libops.so"
+        else:  # a fused op: its signature is in the model
+            fix = (
+                f"scaffold-op --from-model {source}, then write its Eval, opkit build, "
+                "and load ops/build/libops.so"
+            )
         rows.append(OpStatus(name, "missing", count, version, fix=fix))
     return DoctorReport(source, how, tuple(rows), content)
 

@@ -30,6 +30,7 @@ DTYPES: dict[str, DType] = {
         DType("uint64", "kTfLiteUInt64", "uint64_t"),
         DType("bool", "kTfLiteBool", "bool"),
         DType("float16", "kTfLiteFloat16", None),
+        DType("bfloat16", "kTfLiteBFloat16", None),
         DType("complex64", "kTfLiteComplex64", None),
         DType("complex128", "kTfLiteComplex128", None),
         DType("string", "kTfLiteString", None),

@@ -54,9 +54,13 @@ def check_op_name(name: str) -> str:
 
 
 def check_member_name(name: str, what: str) -> str:
-    """An input, output or attribute name (becomes a constant or struct field)."""
+    """An input, output or attribute name (becomes a constant or struct field).
+
+    Clashes with the names derived from other tensors and attributes (x_data,
+    y_dims, mode_size, axes_count) are checked with the whole spec, in spec.validate.
+    """
     check_identifier(name, what)
-    if name in RESERVED or name.endswith(("_data", "_dims", "_size", "_count")):
+    if name in RESERVED:
         raise InvalidNameError(f"invalid {what} {name!r}: the generated kernel uses that name")
     return name
 
@@ -70,6 +74,17 @@ def words(name: str) -> list[str]:
     for chunk in name.split("_"):
         parts += [p.lower() for p in _WORD_BOUNDARY.split(chunk) if p]
     return parts
+
+
+def derived_names(kind: str, name: str) -> tuple[str, ...]:
+    """The identifiers a generated kernel derives from a tensor or attribute name."""
+    if kind == "tensor":
+        return (f"{name}_data", f"{name}_dims")
+    if kind == "string":
+        return (f"{name}_size",)
+    if kind.startswith("list("):
+        return (f"{name}_count",)
+    return ()
 
 
 def snake_case(name: str) -> str:

@@ -48,7 +48,7 @@ import tomllib
 
 from .dtypes import DTYPES
 from .errors import InvalidNameError, SpecError
-from .names import check_member_name, check_op_name, snake_case
+from .names import check_member_name, check_op_name, derived_names, snake_case
 
 ATTR_KINDS = ("int", "float", "bool", "string", "dtype", "list(int)", "list(float)", "list(string)")
 AttrValue = bool | int | float | str | tuple[int, ...] | tuple[float, ...] | tuple[str, ...]
@@ -194,6 +194,7 @@ def validate(spec: OpSpec) -> OpSpec:
                 i,
                 "default",
             )
+    _check_derived(spec)
     for source in spec.sources:
         if "/" in source or "\\" in source or not source.endswith((".cc", ".cpp")):
             raise fail(
@@ -219,6 +220,28 @@ def _shape_ok(arg: TensorArg, input_names: list[str]) -> bool:
     return (kind == "same" and source in input_names) or (
         kind in ("broadcast", "kernel") and not source
     )
+
+
+def _check_derived(spec: OpSpec) -> None:
+    """No name may equal one the kernel derives from another (x and x_data, y and y_dims)."""
+    tensors = [
+        ("inputs", i, a.name, derived_names("tensor", a.name)) for i, a in enumerate(spec.inputs)
+    ]
+    tensors += [
+        ("outputs", i, a.name, derived_names("tensor", a.name)) for i, a in enumerate(spec.outputs)
+    ]
+    attrs = [("attrs", i, a.name, derived_names(a.kind, a.name)) for i, a in enumerate(spec.attrs)]
+    for scope in (tensors, attrs):  # tensors are locals, attributes are OpData members
+        derived_from = {d: owner for _, _, owner, names in scope for d in names}
+        for table, index, name, _ in scope:
+            if name in derived_from:
+                raise LocatedSpecError(
+                    f"name {name!r} clashes with the {name!r} that the generated kernel "
+                    f"derives from {derived_from[name]!r}; rename one of them",
+                    table,
+                    index,
+                    "name",
+                )
 
 
 def _check_unique(name: str, seen: set[str], where: tuple[str, int, str]) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 import keras
-import opkit
 import tensorflow as tf
+
+import opkit
 
 
 @keras.saving.register_keras_serializable(package="opkit_tests")

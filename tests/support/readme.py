@@ -22,3 +22,13 @@ def block_after(heading: str, language: str) -> str:
         if lang == language:
             return str(body)
     raise LookupError(f"no {language} block after {heading!r} in README.md")
+
+
+def blocks_after(heading: str, language: str) -> list[str]:
+    """Every ``language`` block in the section that starts at ``heading``."""
+    text = README.read_text()
+    start = text.index(heading)
+    level = len(heading.split(" ")[0])
+    following = re.compile(rf"^#{{1,{level}}} ", re.MULTILINE).search(text, start + len(heading))
+    section = text[start : following.start() if following else len(text)]
+    return [str(body) for lang, body in _BLOCK.findall(section) if lang == language]

@@ -1,7 +1,25 @@
 # find_package(opkit): the CMake functions and headers for building op
-# libraries, as installed inside the Python package (see opkit.cmake_dir()).
-get_filename_component(_opkit_root "${CMAKE_CURRENT_LIST_DIR}/.." ABSOLUTE)
-set(OPKIT_INCLUDE_DIR "${_opkit_root}/include")
-set(OPKIT_RUNTIME_SOURCES "${_opkit_root}/runtime/delegate.cc")
+# libraries, and, in an install made by opkit_install_op_libraries, the
+# installed op libraries as opkit::<name> targets.
+#
+# Two layouts: inside the Python package (<pkg>/cmake, see opkit.cmake_dir(),
+# next to <pkg>/include and <pkg>/runtime), and an install prefix
+# (<prefix>/lib/cmake/opkit, with <prefix>/include and <prefix>/share/opkit).
+get_filename_component(_opkit_here "${CMAKE_CURRENT_LIST_DIR}" ABSOLUTE)
+if(EXISTS "${_opkit_here}/../include/opkit/tflite_c.h")
+  get_filename_component(OPKIT_INCLUDE_DIR "${_opkit_here}/../include" ABSOLUTE)
+  get_filename_component(_opkit_runtime "${_opkit_here}/../runtime" ABSOLUTE)
+else()
+  get_filename_component(_opkit_prefix "${_opkit_here}/../../.." ABSOLUTE)
+  set(OPKIT_INCLUDE_DIR "${_opkit_prefix}/include")
+  set(_opkit_runtime "${_opkit_prefix}/share/opkit/runtime")
+endif()
+set(OPKIT_RUNTIME_SOURCES "${_opkit_runtime}/delegate.cc")
 include("${CMAKE_CURRENT_LIST_DIR}/opkitOpLibrary.cmake")
+if(EXISTS "${CMAKE_CURRENT_LIST_DIR}/opkitTargets.cmake")
+  # Catalog kernels in installed libraries link Threads::Threads.
+  include(CMakeFindDependencyMacro)
+  find_dependency(Threads)
+  include("${CMAKE_CURRENT_LIST_DIR}/opkitTargets.cmake")
+endif()
 set(opkit_FOUND TRUE)

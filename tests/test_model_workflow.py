@@ -17,23 +17,12 @@ import opkit
 from opkit import _core
 from opkit.errors import OpkitError
 from opkit.tflite_model import summarize
+from support.kernels import SCALED_SIN_BODY, STUB
 from support.layers import scaled_sin_model, special_functions_model
 from support.seed_models import SEED_MODELS
 
 TESTS = Path(__file__).parent
 BIN = Path(sys.executable).parent
-SCALED_SIN_BODY = """\
-  const T* x_data = opkit::Data<T>(x);
-  T* y_data = opkit::Data<T>(y);
-  for (int64_t i = 0; i < opkit::NumElements(y); ++i) {
-    y_data[i] = static_cast<T>(data.scale) * std::sin(x_data[i]);
-  }
-  return kTfLiteOk;
-"""
-STUB = (
-    '  opkit::ReportError(context, "%s: not implemented — edit %s", kOpName, __FILE__);\n'
-    "  return kTfLiteError;\n"
-)
 
 
 def cli(*args: str, cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:

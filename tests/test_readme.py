@@ -10,6 +10,7 @@ from pathlib import Path
 
 from test_interpreter import MISSING_OPS_MESSAGE
 
+from support.kernels import STUB
 from support.readme import block_after, blocks_after, code_blocks
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -105,11 +106,19 @@ def test_the_op_of_your_own_walkthrough(tmp_path: Path) -> None:
     scaffold, build = blocks_after(heading, "bash")
     run_bash(scaffold, tmp_path)
     kernel = tmp_path / "ops" / "scaled_sin" / "scaled_sin.cc"
-    stub = (
-        '  opkit::ReportError(context, "%s: not implemented — edit %s", kOpName, __FILE__);\n'
-        "  return kTfLiteError;\n"
-    )
     source = kernel.read_text()
-    assert source.count(stub) == 1
-    kernel.write_text(source.replace(stub, block_after(heading, "cpp")))
+    assert source.count(STUB) == 1
+    kernel.write_text(source.replace(STUB, block_after(heading, "cpp")))
     assert_shown(block_after(heading, "text"), run_bash(build, tmp_path))
+
+
+def test_the_device_walkthrough(tmp_path: Path) -> None:
+    model_heading = "## From a Keras model to a verified .tflite"
+    (tmp_path / "my_model.py").write_text(block_after(model_heading, "python"))
+    run_bash(
+        "python my_model.py\nopkit convert model.keras -o model.tflite --import my_model", tmp_path
+    )
+    heading = "## On devices: C++ interpreters and TensorFlow Lite Micro"
+    printed = run_bash(block_after(heading, "bash"), tmp_path)
+    assert_shown(block_after(heading, "text"), printed)
+    assert (tmp_path / "model_cpp" / "build" / "libcustom_ops_micro.a").is_file()

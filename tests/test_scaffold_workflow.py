@@ -17,13 +17,10 @@ import tensorflow as tf
 
 import opkit
 from opkit.fusion import convert_with_fusion, fusable
+from support.kernels import STUB
 from support.models import convert_fn
 
 BIN = Path(sys.executable).parent
-STUB_LINES = (
-    '  opkit::ReportError(context, "%s: not implemented — edit %s", kOpName, __FILE__);\n'
-    "  return kTfLiteError;\n"
-)
 MY_OP_BODY = """\
   const T* x_data = opkit::Data<T>(x);
   const T* y_data = opkit::Data<T>(y);
@@ -141,8 +138,8 @@ def test_stub_fails_honestly_until_its_eval_is_written(project: Path) -> None:
     assert failing.returncode != 0 and "MyOp: not implemented" in failing.stdout
 
     source = kernel.read_text()
-    assert source.count(STUB_LINES) == 1
-    kernel.write_text(source.replace(STUB_LINES, MY_OP_BODY))
+    assert source.count(STUB) == 1
+    kernel.write_text(source.replace(STUB, MY_OP_BODY))
     build(project)  # rebuilt into the same path; opkit loads the new code
     np.testing.assert_array_equal(run(), x * y + 1.0)
     passing = cli("opkit", "test", "-k", "my_op", cwd=project)

@@ -30,3 +30,13 @@ def cmake_dir() -> Path:
 def include_dir() -> Path:
     """Folder with opkit's C/C++ headers (kernel helpers, ABI declarations)."""
     return native_dir() / "include"
+
+
+def runtime_dir() -> Path:
+    """Folder with the delegate runtime's source (delegate.cc), for op libraries."""
+    return native_dir() / "runtime"
+
+
+def catalog_ops_dir() -> Path:
+    """The catalog's op folders (sources and specs), for `opkit export-cpp`."""
+    return native_dir() / "ops"

@@ -74,6 +74,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     _library_arguments(verify)
     verify.set_defaults(run=_verify)
 
+    export = commands.add_parser(
+        "export-cpp", help="write a C++ project that runs a .tflite model with exactly its ops"
+    )
+    export.add_argument("model", help="the .tflite model")
+    export.add_argument(
+        "--ops",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="an ops folder with the model's custom ops (repeatable; opkit's catalog is last)",
+    )
+    export.add_argument("--out", required=True, help="the folder to write the project into")
+    export.add_argument(
+        "--target",
+        choices=["tflite", "micro", "both"],
+        default="tflite",
+        help="interpreter built from TFLite source (default), TensorFlow Lite Micro, or both",
+    )
+    export.add_argument("--no-catalog", action="store_true", help="leave opkit's catalog out")
+    export.add_argument(
+        "--force", action="store_true", help="replace files you edited since the last export"
+    )
+    export.set_defaults(run=_export_cpp)
+
     list_ops = commands.add_parser("list-ops", help="list the ops an op library implements")
     list_ops.add_argument("library", nargs="?", help="an op library (default: opkit's catalog)")
     list_ops.set_defaults(run=_list_ops)
@@ -199,6 +223,12 @@ def _scaffold_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--doc", help="one line describing the op")
     parser.add_argument("--version", type=int, default=1, help="op version (default 1)")
+    parser.add_argument(
+        "--target",
+        choices=["tflite", "micro", "both"],
+        default="tflite",
+        help="kernel flavour: TFLite (default), TensorFlow Lite Micro, or both",
+    )
 
 
 def _scaffold(args: argparse.Namespace) -> int:
@@ -208,7 +238,11 @@ def _scaffold(args: argparse.Namespace) -> int:
         if args.name:
             raise OpkitError("give either NAME or --from-model MODEL, not both")
         results = scaffold_from_model(
-            args.from_model, directory=args.dir, op_libraries=_libraries(args), force=args.force
+            args.from_model,
+            directory=args.dir,
+            op_libraries=_libraries(args),
+            force=args.force,
+            target=args.target,
         )
         if not results:
             print(f"{args.from_model}: every custom op has a kernel; nothing to scaffold")
@@ -233,6 +267,7 @@ def _scaffold(args: argparse.Namespace) -> int:
         version=args.version,
         fused=args.fused,
         force=args.force,
+        target=args.target,
     )
     _print_scaffolded(result)
     return 0
@@ -251,7 +286,8 @@ def _print_scaffolded(result: Any) -> None:
             print(f"{written.action:9} {shown}")
     for note in result.notes:
         print(f"note: {note}")
-    kernel = os.path.relpath(result.op_dir / result.spec.kernel_file, cwd)
+    kernels = [w.path for w in result.written if w.path.suffix == ".cc"]
+    kernel = os.path.relpath(kernels[0] if kernels else result.op_dir, cwd)
     if result.math is None:
         print(f"next: write the computation in {kernel} (its Eval reports 'not implemented')")
     else:
@@ -260,7 +296,17 @@ def _print_scaffolded(result: Any) -> None:
             f"{', '.join(result.spec.dtypes_of(result.spec.inputs[0]))}"
         )
     ops_dir = os.path.relpath(result.op_dir.parent, cwd)
-    print(f"then:  opkit build {ops_dir} && opkit test {ops_dir}")
+    if (
+        any(w.path.name == result.spec.kernel_file for w in result.written)
+        or (result.op_dir / result.spec.kernel_file).is_file()
+    ):
+        print(f"then:  opkit build {ops_dir} && opkit test {ops_dir}")
+    else:
+        print(
+            f"then:  opkit export-cpp MODEL --ops {ops_dir} --out DIR --target micro "
+            "(the TFLM kernel builds in your firmware; --target both adds a TFLite kernel "
+            "that `opkit test` checks against TensorFlow)"
+        )
 
 
 def _doctor(args: argparse.Namespace) -> int:
@@ -316,6 +362,41 @@ def _test(args: argparse.Namespace) -> int:
     command = [sys.executable, "-m", "pytest", str(project.root), "-p", "no:cacheprovider", *extra]
     env = {**os.environ, "OPKIT_LIBRARY": str(library)}
     return subprocess.run(command, env=env, check=False).returncode
+
+
+def _export_cpp(args: argparse.Namespace) -> int:
+    from .cpp_export import export_cpp
+
+    result = export_cpp(
+        args.model,
+        args.out,
+        ops_dirs=args.ops,
+        target=args.target,
+        catalog=not args.no_catalog,
+        force=args.force,
+    )
+    cwd = os.getcwd()
+    counts: dict[str, int] = {}
+    for file in result.files:
+        counts[file.action] = counts.get(file.action, 0) + 1
+        shown = os.path.relpath(file.path, cwd)
+        if file.action == "replaced":
+            backup = os.path.relpath(file.backup, cwd) if file.backup else "?"
+            print(f"replaced  {shown} (your version is in {backup})")
+        elif file.action == "kept":
+            print(f"kept      {shown} (yours; no longer part of the export)")
+        elif file.action == "removed":
+            print(f"removed   {shown} (no longer part of the export)")
+    out = os.path.relpath(result.out, cwd)
+    summary = ", ".join(f"{n} {action}" for action, n in sorted(counts.items()))
+    print(f"{out}: {summary} ({result.target} project for {result.model})")
+    for op in result.ops:
+        where = "opkit's catalog" if op.from_catalog else os.path.relpath(op.source, cwd)
+        print(f"custom op {op.name} v{op.version}: from {where}")
+    for note in result.notes:
+        print(f"note: {note}")
+    print(f"next: see {os.path.join(out, 'README.md')} for the build commands")
+    return 0
 
 
 def _list_ops(args: argparse.Namespace) -> int:

@@ -197,6 +197,7 @@ def kernel_context(spec: OpSpec, math_: KnownMath | None) -> dict[str, Any]:
         "has_lists": any(a["kind"].startswith("list(") for a in attrs),
         "max_list_length": MAX_LIST_LENGTH,
         "call_args": ", ".join(["context", *(["data"] if attrs else []), *tensors]),
+        "tensor_args": ", ".join(tensors),
         "dispatch": {
             "tensor": dispatch.name,
             "what": _what(spec, dispatch),
@@ -216,7 +217,16 @@ def kernel_context(spec: OpSpec, math_: KnownMath | None) -> dict[str, Any]:
 
 
 def render_kernel(spec: OpSpec, math_: KnownMath | None = None) -> str:
+    """The kernel for TFLite: the Python op libraries and interpreters built from source."""
     return _render("kernel.cc.j2", **kernel_context(spec, math_))
+
+
+def render_micro_kernel(spec: OpSpec, math_: KnownMath | None = None) -> str:
+    """The kernel for TensorFlow Lite Micro (fixed shapes, arena memory, no heap)."""
+    context = kernel_context(spec, math_)
+    if spec.attrs and "stdio.h" not in context["system_includes"]:
+        context["system_includes"].append("stdio.h")
+    return _render("kernel_micro.cc.j2", **context)
 
 
 # ---- op.toml, the test, the glue -------------------------------------------------------
@@ -272,6 +282,7 @@ def render_op_glue(spec: OpSpec) -> str:
         version=spec.version,
         register=register_function(spec.name),
         sources=spec.source_files,
+        micro_sources=(spec.micro_kernel_file,),
     )
 
 
@@ -284,12 +295,27 @@ def render_project(project: str, folders: Sequence[str]) -> str:
     )
 
 
-def render_op(spec: OpSpec, project: str, math_: KnownMath | None = None) -> list[RenderedFile]:
-    """The files of one op folder: the user's three, then opkit's glue."""
+Target = Literal["tflite", "micro", "both"]
+
+
+def render_op(
+    spec: OpSpec, project: str, math_: KnownMath | None = None, target: Target = "tflite"
+) -> list[RenderedFile]:
+    """The files of one op folder: the user's (spec, kernels, test), then opkit's glue."""
     folder = spec.folder
+    files = [RenderedFile(f"{folder}/op.toml", render_spec(spec), "user")]
+    if target in ("tflite", "both"):
+        files.append(
+            RenderedFile(f"{folder}/{spec.kernel_file}", render_kernel(spec, math_), "user")
+        )
+    if target in ("micro", "both"):
+        files.append(
+            RenderedFile(
+                f"{folder}/{spec.micro_kernel_file}", render_micro_kernel(spec, math_), "user"
+            )
+        )
     return [
-        RenderedFile(f"{folder}/op.toml", render_spec(spec), "user"),
-        RenderedFile(f"{folder}/{spec.kernel_file}", render_kernel(spec, math_), "user"),
+        *files,
         RenderedFile(f"{folder}/test_{folder}.py", render_test(spec, project), "user"),
         RenderedFile(f"{folder}/opkit_op.cmake", render_op_glue(spec), "opkit"),
     ]
@@ -306,3 +332,75 @@ def render_glue(project: str, specs: Iterable[tuple[str, OpSpec]]) -> list[Rende
         RenderedFile("CMakeLists.txt", render_project(project, [f for f, _ in specs]), "opkit")
     )
     return files
+
+
+# ---- The exported C++ project (opkit export-cpp) ------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportedOpView:
+    name: str
+    version: int
+    folder: str
+
+
+def render_export(
+    *,
+    model_name: str,
+    model_file: str,
+    target: Target,
+    ops: Sequence[ExportedOpView],
+    builtins: Sequence[tuple[str, int]],
+    catalog_headers: str | None,
+) -> dict[str, str]:
+    """The generated files of an exported project: {relative path: text}."""
+    from .tflite_builtins import tflm_method
+
+    tflite, micro = target in ("tflite", "both"), target in ("micro", "both")
+    stem = "".join(c if c.isalnum() else "_" for c in model_name.removesuffix(".tflite"))
+    context = {
+        "mark": GENERATED_MARK,
+        "model_name": model_name,
+        "model_file": model_file,
+        "project": f"run_{stem}" if stem[:1].isalpha() else "run_model",
+        "tflite": tflite,
+        "micro": micro,
+        "folders": [op.folder for op in ops],
+        "catalog_headers": catalog_headers,
+        "customs": [
+            {
+                "name": op.name,
+                "literal": cpp_string(op.name),
+                "version": op.version,
+                "register": register_function(op.name),
+            }
+            for op in ops
+        ],
+        "custom_list": ", ".join(op.name for op in ops) or "none",
+        "builtins": [
+            {"name": name, "version": version, "tflm_method": tflm_method(name)}
+            for name, version in builtins
+        ],
+        "builtin_list": ", ".join(f"{name} v{version}" for name, version in builtins) or "none",
+        "build_options": [
+            *(
+                [
+                    "-DTFLITE_SOURCE_DIR=<tensorflow checkout> (the TFLite program)",
+                    "-DOPKIT_PYTHON_LIBRARY=ON (the op library for Python)",
+                ]
+                if tflite
+                else []
+            ),
+            *(
+                ["-DOPKIT_TFLM_INCLUDE_DIRS=<tflite-micro checkout> (the TFLM kernels)"]
+                if micro
+                else []
+            ),
+        ],
+    }
+    names = ["CMakeLists.txt", "README.md"]
+    if tflite:
+        names += ["main.cc", "builtin_ops.h", "builtin_ops.cc"]
+    if micro:
+        names += ["micro_ops.h", "micro_ops.cc"]
+    return {name: _render(f"export/{name}.j2", **context) for name in names}

@@ -132,11 +132,11 @@ def _to_stderr(line: str) -> None:
 
 
 def _run(command: list[str], echo: Echo, failure: str) -> None:
-    process = subprocess.Popen(
+    with subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, bufsize=1
-    )
-    assert process.stdout is not None
-    for line in process.stdout:
-        echo(line.rstrip("\n"))
-    if process.wait() != 0:
+    ) as process:
+        assert process.stdout is not None
+        for line in process.stdout:
+            echo(line.rstrip("\n"))
+    if process.returncode != 0:
         raise BuildError(failure)

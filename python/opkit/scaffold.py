@@ -17,7 +17,7 @@ from typing import Any
 
 import tomllib
 
-from .codegen import RenderedFile, render_op, render_project
+from .codegen import RenderedFile, Target, render_op, render_project
 from .dtypes import DTYPES
 from .errors import OpkitError, SpecError
 from .fusion import fused_op
@@ -65,8 +65,14 @@ def scaffold_op(
     version: int = 1,
     fused: bool = False,
     force: bool = False,
+    target: Target = "tflite",
 ) -> ScaffoldResult:
-    """Writes ``<directory>/<op>/`` for op ``name`` and refreshes the folder's glue."""
+    """Writes ``<directory>/<op>/`` for op ``name`` and refreshes the folder's glue.
+
+    ``target`` picks the kernel flavours: "tflite" (Python op libraries and
+    interpreters built from TFLite source), "micro" (TensorFlow Lite Micro) or
+    "both", side by side.
+    """
     check_op_name(name)
     for dtype in dtypes or ():
         if dtype not in DTYPES:
@@ -74,11 +80,16 @@ def scaffold_op(
     root = _ops_dir(directory)
     _refuse_builtin(name, fused)
     spec, notes = _derive_spec(name, signature, tuple(dtypes) if dtypes else None, version, fused)
-    return write_op(spec, root, force=force, notes=notes)
+    return write_op(spec, root, force=force, notes=notes, target=target)
 
 
 def write_op(
-    spec: OpSpec, root: Path, *, force: bool = False, notes: tuple[str, ...] = ()
+    spec: OpSpec,
+    root: Path,
+    *,
+    force: bool = False,
+    notes: tuple[str, ...] = (),
+    target: Target = "tflite",
 ) -> ScaffoldResult:
     """Writes the op folder of ``spec`` under ``root`` and refreshes the folder's glue."""
     root.mkdir(exist_ok=True)
@@ -90,7 +101,7 @@ def write_op(
             raise OpkitError(f"{op_dir} already holds op {kept.name}, not {spec.name}")
         spec = kept
     math = math_for(spec)
-    written = write_files(root, render_op(spec, root.name, math), force=force)
+    written = write_files(root, render_op(spec, root.name, math, target), force=force)
     written += write_files(root, [_project_file(open_project(root))])
     return ScaffoldResult(spec=spec, op_dir=op_dir, written=written, math=math, notes=notes)
 
@@ -101,12 +112,15 @@ def scaffold_from_model(
     directory: str | os.PathLike[str] = "ops",
     op_libraries: Sequence[str | os.PathLike[str]] | None = None,
     force: bool = False,
+    target: Target = "tflite",
 ) -> list[ScaffoldResult]:
     """Scaffolds every custom op ``model`` needs that no library in ``op_libraries`` has.
 
     TF ops get TensorFlow's signature; fused ops get the inputs, outputs and
     attributes they have in the model, and, when the function decorated with
-    ``opkit.custom_op`` is imported, its name as the reference.
+    ``opkit.custom_op`` is imported, its name as the reference. With a micro
+    ``target``, ops that only have a TFLite kernel (in the catalog, say) are
+    scaffolded too: the firmware needs a TFLM kernel for each.
     """
     from .diagnosis import doctor
 
@@ -120,15 +134,16 @@ def scaffold_from_model(
         )
     summary = summarize(report.model)
     results = []
+    micro = target in ("micro", "both")
     for row in report.ops:
-        if row.status != "missing":
+        if row.status != "missing" and not (micro and row.status == "implemented"):
             continue
         if _tf_op_def(row.name, quiet=True) is not None:
             spec, notes = _derive_spec(row.name, Signature(), None, row.version or 1, False)
         else:
             nodes = [n for n in summary.custom_nodes if n.op == (row.name, row.version)]
             spec, notes = _spec_from_nodes(row.name, row.version or 1, nodes)
-        results.append(write_op(spec, root, force=force, notes=notes))
+        results.append(write_op(spec, root, force=force, notes=notes, target=target))
     return results
 
 

@@ -124,6 +124,10 @@ class OpSpec:
         return f"{self.folder}.cc"
 
     @property
+    def micro_kernel_file(self) -> str:
+        return f"{self.folder}_micro.cc"
+
+    @property
     def source_files(self) -> tuple[str, ...]:
         return self.sources or (self.kernel_file,)
 

@@ -53,6 +53,8 @@ class ModelSummary:
 
     builtin_ops: Counter[str]
     """Builtin operator name (e.g. "SIN") -> number of nodes."""
+    builtin_versions: dict[str, int]
+    """Builtin operator name -> the highest version of it the model uses."""
     custom_nodes: tuple[CustomOpNode, ...]
     subgraph_count: int
 
@@ -109,6 +111,7 @@ def _walk(model: schema.Model) -> ModelSummary:
             opcodes.append((False, _BUILTIN_NAMES.get(code, f"BUILTIN_{code}"), opcode.Version()))
 
     builtin: Counter[str] = Counter()
+    versions: dict[str, int] = {}
     custom_nodes: list[CustomOpNode] = []
     for s in range(model.SubgraphsLength()):
         subgraph = model.Subgraphs(s)
@@ -122,6 +125,7 @@ def _walk(model: schema.Model) -> ModelSummary:
             is_custom, name, version = opcodes[index]
             if not is_custom:
                 builtin[name] += 1
+                versions[name] = max(versions.get(name, 1), version)
                 continue
             options = operator.CustomOptionsAsNumpy()
             inputs, outputs = operator.InputsAsNumpy(), operator.OutputsAsNumpy()
@@ -138,6 +142,7 @@ def _walk(model: schema.Model) -> ModelSummary:
             )
     return ModelSummary(
         builtin_ops=builtin,
+        builtin_versions=versions,
         custom_nodes=tuple(custom_nodes),
         subgraph_count=model.SubgraphsLength(),
     )

@@ -49,7 +49,7 @@ def write_files(root: Path, files: Iterable[RenderedFile], *, force: bool = Fals
             _write(path, file.text)
             results.append(Written(path, "updated"))
         elif force:
-            backup = _backup(path)
+            backup = backup_copy(path)
             _write(path, file.text)
             results.append(Written(path, "replaced", backup))
         else:
@@ -64,7 +64,7 @@ def _write(path: Path, text: str) -> None:
     os.replace(staging, path)
 
 
-def _backup(path: Path) -> Path:
+def backup_copy(path: Path) -> Path:
     """Copies ``path`` to the first free name among <file>.bak, <file>.bak.1, ..."""
     candidate = path.with_name(path.name + ".bak")
     number = 0

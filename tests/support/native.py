@@ -42,3 +42,27 @@ def compile_and_run(
     ]
     subprocess.run(command, check=True, capture_output=True, text=True)
     return subprocess.run([str(exe)], check=True, capture_output=True, text=True).stdout
+
+
+# What would pull the heap into firmware: C++ new/delete, the C allocator, and
+# the printf family (newlib's allocates; measured: linking vsnprintf alone
+# brings in _malloc_r and _sbrk).
+FIRMWARE_FORBIDDEN = frozenset(
+    {
+        *("_Znwj", "_Znwm", "_Znaj", "_Znam", "_ZdlPv", "_ZdaPv", "_ZdlPvj", "_ZdlPvm"),
+        *("malloc", "free", "calloc", "realloc", "__cxa_allocate_exception"),
+        *("printf", "sprintf", "snprintf", "vsnprintf", "vsprintf", "fprintf", "vfprintf"),
+        "puts",
+    }
+)
+
+
+def forbidden_in_firmware(binary: Path, nm: str = "nm") -> list[str]:
+    """The symbols of FIRMWARE_FORBIDDEN that an object or archive needs."""
+    tool = shutil.which(nm)
+    assert tool is not None, f"{nm} is required"
+    listing = subprocess.run(
+        [tool, "--undefined-only", str(binary)], check=True, capture_output=True, text=True
+    ).stdout
+    undefined = {line.split()[-1] for line in listing.splitlines() if line.startswith(" ")}
+    return sorted(undefined & FIRMWARE_FORBIDDEN)

@@ -5,14 +5,14 @@
 // Meant for a kernel's Init, which cannot fail: each getter leaves the value
 // untouched when the attribute is absent (so the default stands) and records
 // the first error - a wrong type, an out-of-range number, malformed options -
-// for Prepare to report. Nothing is allocated; strings are views into the
-// options buffer, which outlives the node.
+// for Prepare to report. Nothing is allocated and nothing is formatted with
+// printf (both matter in firmware); strings are views into the options
+// buffer, which outlives the node.
 #ifndef OPKIT_ATTRIBUTES_H_
 #define OPKIT_ATTRIBUTES_H_
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include <limits>
 #include <type_traits>
@@ -21,6 +21,7 @@
 #include "opkit/kernel_util.h"
 
 namespace opkit {
+inline namespace OPKIT_FLAVOUR {  // see kernel_util.h
 
 class Attributes {
  public:
@@ -29,10 +30,14 @@ class Attributes {
     if (buffer == nullptr || size == 0) return;  // no options: all defaults
     root_ = flex::GetRoot(buffer, size);
     if (!root_.IsMap()) {
-      snprintf(error_, sizeof(error_),
-               "custom_options is not a flexbuffer map (%zu bytes)", size);
+      Message("custom_options is not a flexbuffer map (");
+      AppendInt(error_, sizeof(error_), static_cast<long long>(size));
+      Append(error_, sizeof(error_), " bytes)");
     }
   }
+
+  // The longest message error() returns, its terminating NUL included.
+  static constexpr size_t kMaxErrorLength = 192;
 
   bool ok() const { return error_[0] == '\0'; }
   // The first error, or "" when there was none.
@@ -42,7 +47,7 @@ class Attributes {
   // missing from the options.
   bool Require(const char* name) {
     if (!ok() || Find(name).valid()) return ok();
-    snprintf(error_, sizeof(error_), "required attribute '%s' is missing", name);
+    Message("required attribute '", name, "' is missing");
     return false;
   }
 
@@ -56,9 +61,9 @@ class Attributes {
     if (wide < static_cast<int64_t>(Limits::min()) ||
         (wide > 0 && static_cast<uint64_t>(wide) >
                          static_cast<uint64_t>(Limits::max()))) {
-      snprintf(error_, sizeof(error_),
-               "attribute '%s' = %lld is out of range for its type", name,
-               static_cast<long long>(wide));
+      Message("attribute '", name, "' = ");
+      AppendInt(error_, sizeof(error_), static_cast<long long>(wide));
+      Append(error_, sizeof(error_), " is out of range for its type");
       return false;
     }
     *value = static_cast<Int>(wide);
@@ -107,8 +112,9 @@ class Attributes {
     if (!ref.GetInt(&schema_type)) return Fail(name, "a dtype", ref);
     const TfLiteType type = TypeFromSchemaTensorType(schema_type);
     if (type == kTfLiteNoType) {
-      snprintf(error_, sizeof(error_), "attribute '%s' = %lld is not a dtype",
-               name, static_cast<long long>(schema_type));
+      Message("attribute '", name, "' = ");
+      AppendInt(error_, sizeof(error_), static_cast<long long>(schema_type));
+      Append(error_, sizeof(error_), " is not a dtype");
       return false;
     }
     *value = type;
@@ -125,9 +131,11 @@ class Attributes {
     if (!ref.IsVector()) return Fail(name, "a list", ref);
     const size_t length = ref.size();
     if (length > capacity) {
-      snprintf(error_, sizeof(error_),
-               "attribute '%s' has %zu elements; at most %zu are supported",
-               name, length, capacity);
+      Message("attribute '", name, "' has ");
+      AppendInt(error_, sizeof(error_), static_cast<long long>(length));
+      Append(error_, sizeof(error_), " elements; at most ");
+      AppendInt(error_, sizeof(error_), static_cast<long long>(capacity));
+      Append(error_, sizeof(error_), " are supported");
       return false;
     }
     for (size_t i = 0; i < length; ++i) {
@@ -166,17 +174,23 @@ class Attributes {
 
   bool Fail(const char* name, const char* expected,
             const flex::Reference& got) {
-    if (ok()) {
-      snprintf(error_, sizeof(error_), "attribute '%s' must be %s, not %s",
-               name, expected, KindName(got));
-    }
+    if (ok()) Message("attribute '", name, "' must be ", expected, ", not ", KindName(got));
     return false;
   }
 
+  // Starts the error message with the concatenation of `parts`. Messages are
+  // built without printf, which would pull malloc into firmware.
+  template <typename... Parts>
+  void Message(const Parts*... parts) {
+    error_[0] = '\0';
+    (Append(error_, sizeof(error_), parts), ...);
+  }
+
   flex::Reference root_;
-  char error_[192];
+  char error_[kMaxErrorLength];
 };
 
+}  // namespace OPKIT_FLAVOUR
 }  // namespace opkit
 
 #endif  // OPKIT_ATTRIBUTES_H_

@@ -34,17 +34,50 @@
     if (opkit_status_ != kTfLiteOk) return opkit_status_; \
   } while (0)
 
+// Kernels for TensorFlow Lite Micro are built with OPKIT_TFLM_KERNEL defined
+// (opkit/tflm.h defines it and must come first). The helpers then never call
+// the C library's printf family, which pulls malloc into firmware, and leave
+// out the ones that allocate. Each flavour's helpers live in their own inline
+// namespace, so one program may hold kernels of both.
+#if defined(OPKIT_TFLM_KERNEL)
+#define OPKIT_FLAVOUR micro_flavour
+#else
+#define OPKIT_FLAVOUR tflite_flavour
+#endif
+
 // Reports a printf-style message and returns kTfLiteError unless `cond`.
-#define OPKIT_ENSURE(context, cond, ...)         \
-  do {                                           \
-    if (!(cond)) {                               \
-      ::opkit::ReportError((context), __VA_ARGS__); \
-      return kTfLiteError;                       \
-    }                                            \
+#define OPKIT_ENSURE(context, cond, ...)                      \
+  do {                                                        \
+    if (!(cond)) {                                            \
+      OPKIT_CHECK_FORMAT(__VA_ARGS__);                        \
+      ::opkit::ReportError((context), __VA_ARGS__);           \
+      return kTfLiteError;                                    \
+    }                                                         \
   } while (0)
 
-namespace opkit {
+// Lets the compiler check a format string and its arguments without calling
+// anything (sizeof does not evaluate): the micro flavour's ReportError cannot
+// carry a format attribute.
+#define OPKIT_CHECK_FORMAT(...) \
+  static_cast<void>(sizeof(::opkit::internal::CheckFormat(__VA_ARGS__)))
 
+namespace opkit {
+inline namespace OPKIT_FLAVOUR {
+
+namespace internal {
+int CheckFormat(const char* format, ...) OPKIT_PRINTF_FORMAT(1, 2);  // never defined
+}  // namespace internal
+
+#if defined(OPKIT_TFLM_KERNEL)
+// TFLM's ReportError formats the message with its own small printf (no heap)
+// and ends the line itself, so the arguments go to it unformatted. Messages
+// keep to %s, %d and %u, which every TFLM version formats.
+template <typename... Args>
+inline void ReportError(TfLiteContext* context, const char* format, Args... args) {
+  if (context == nullptr || context->ReportError == nullptr) return;
+  context->ReportError(context, format, args...);
+}
+#else
 // Formats locally and passes one "%s" to the runtime, so a kernel's message is
 // checked by the compiler and never interpreted twice as a format string. Ends
 // the message with a newline: the Python interpreters join all messages of a
@@ -59,6 +92,35 @@ inline void ReportError(TfLiteContext* context, const char* format, ...) {
   vsnprintf(message, sizeof(message), format, args);
   va_end(args);
   context->ReportError(context, "%s\n", message);
+}
+#endif
+
+// Appends `text` to the NUL-terminated string in buffer[0..size), truncating;
+// a printf-free building block for messages.
+inline void Append(char* buffer, size_t size, const char* text) {
+  size_t used = 0;  // strnlen is POSIX, not standard C++ (newlib lacks it)
+  while (used < size && buffer[used] != '\0') ++used;
+  if (used >= size) return;
+  while (used + 1 < size && *text != '\0') buffer[used++] = *text++;
+  buffer[used] = '\0';
+}
+
+// Appends `value` in decimal.
+inline void AppendInt(char* buffer, size_t size, long long value) {
+  char digits[24];
+  int n = 0;
+  unsigned long long magnitude =
+      value < 0 ? 0ULL - static_cast<unsigned long long>(value) : static_cast<unsigned long long>(value);
+  do {
+    digits[n++] = static_cast<char>('0' + magnitude % 10);
+    magnitude /= 10;
+  } while (magnitude != 0);
+  char text[26];
+  int t = 0;
+  if (value < 0) text[t++] = '-';
+  while (n > 0) text[t++] = digits[--n];
+  text[t] = '\0';
+  Append(buffer, size, text);
 }
 
 // numpy-style names, as users see the dtypes in Python.
@@ -165,6 +227,7 @@ inline TfLiteStatus CheckArity(TfLiteContext* context, const TfLiteNode* node,
   return kTfLiteOk;
 }
 
+#if !defined(OPKIT_TFLM_KERNEL)  // TFLM kernels reach tensors through MicroContext
 // Tensor of the node's `index`-th input; an error for an index out of range
 // or an omitted optional input.
 inline TfLiteStatus GetInput(TfLiteContext* context, const TfLiteNode* node,
@@ -205,6 +268,7 @@ inline TfLiteStatus GetOptionalInput(TfLiteContext* context,
   }
   return GetInput(context, node, index, tensor);
 }
+#endif  // !OPKIT_TFLM_KERNEL
 
 // ---- Shapes -------------------------------------------------------------
 
@@ -223,6 +287,17 @@ inline int64_t NumElements(const TfLiteTensor* tensor) {
   return NumElements(tensor->dims);
 }
 
+inline bool SameDims(const TfLiteIntArray* a, const TfLiteIntArray* b) {
+  const int a_size = a == nullptr ? 0 : a->size;
+  const int b_size = b == nullptr ? 0 : b->size;
+  if (a_size != b_size) return false;
+  for (int i = 0; i < a_size; ++i) {
+    if (a->data[i] != b->data[i]) return false;
+  }
+  return true;
+}
+
+#if !defined(OPKIT_TFLM_KERNEL)  // TFLM: static shapes, no heap
 // malloc'd, because the runtime takes ownership of arrays passed to
 // ResizeTensor and releases them with free().
 inline TfLiteIntArray* NewIntArray(int size) {
@@ -239,16 +314,6 @@ inline TfLiteIntArray* CopyIntArray(const TfLiteIntArray* source) {
   if (copy == nullptr) return nullptr;
   for (int i = 0; i < size; ++i) copy->data[i] = source->data[i];
   return copy;
-}
-
-inline bool SameDims(const TfLiteIntArray* a, const TfLiteIntArray* b) {
-  const int a_size = a == nullptr ? 0 : a->size;
-  const int b_size = b == nullptr ? 0 : b->size;
-  if (a_size != b_size) return false;
-  for (int i = 0; i < a_size; ++i) {
-    if (a->data[i] != b->data[i]) return false;
-  }
-  return true;
 }
 
 // Resizes `output` to a copy of `dims` (the runtime owns the copy).
@@ -315,6 +380,7 @@ inline void SetTensorToDynamic(TfLiteTensor* tensor) {
     tensor->data.raw = nullptr;
   }
 }
+#endif  // !OPKIT_TFLM_KERNEL
 
 // ---- Element types ---------------------------------------------------------
 
@@ -347,12 +413,47 @@ inline const T* Data(const TfLiteTensor* tensor) {
   return reinterpret_cast<const T*>(tensor->data.raw_const);
 }
 
+// The same for TFLite Micro's evaluation tensors.
+template <typename T>
+inline T* Data(TfLiteEvalTensor* tensor) {
+  return reinterpret_cast<T*>(tensor->data.raw);
+}
+template <typename T>
+inline const T* Data(const TfLiteEvalTensor* tensor) {
+  return reinterpret_cast<const T*>(tensor->data.raw_const);
+}
+inline int64_t NumElements(const TfLiteEvalTensor* tensor) {
+  return NumElements(tensor->dims);
+}
+
+// Checks, without allocating, that `dims` is the numpy broadcast of `shapes`
+// (shapes are fixed in TFLite Micro: Prepare checks instead of resizing).
+inline bool IsBroadcastOf(const TfLiteIntArray* dims,
+                          std::initializer_list<const TfLiteIntArray*> shapes) {
+  int rank = 0;
+  for (const TfLiteIntArray* shape : shapes) {
+    if (shape != nullptr && shape->size > rank) rank = shape->size;
+  }
+  if (dims == nullptr || dims->size != rank) return false;
+  for (int i = 0; i < rank; ++i) {
+    int expected = 1;
+    for (const TfLiteIntArray* shape : shapes) {
+      const int size = shape == nullptr ? 0 : shape->size;
+      const int dim = i < rank - size ? 1 : shape->data[i - (rank - size)];
+      if (dim == 1) continue;
+      if (expected != 1 && expected != dim) return false;
+      expected = dim;
+    }
+    if (dims->data[i] != expected) return false;
+  }
+  return true;
+}
+
 namespace internal {
 template <typename T, typename... Rest>
 inline void AppendTypeNames(char* buffer, size_t size) {
-  const size_t used = strnlen(buffer, size);
-  snprintf(buffer + used, size - used, "%s%s", used == 0 ? "" : ", ",
-           TypeName(TypeOf<T>::value));
+  if (buffer[0] != '\0') Append(buffer, size, ", ");
+  Append(buffer, size, TypeName(TypeOf<T>::value));
   if constexpr (sizeof...(Rest) > 0) AppendTypeNames<Rest...>(buffer, size);
 }
 }  // namespace internal
@@ -392,6 +493,7 @@ inline TfLiteRegistration MakeRegistration(
   return registration;
 }
 
+}  // namespace OPKIT_FLAVOUR
 }  // namespace opkit
 
 #endif  // OPKIT_KERNEL_UTIL_H_

@@ -210,9 +210,12 @@ typedef struct TfLiteNode {
   bool might_have_side_effect;
 } TfLiteNode;
 
-/* TFLite Micro's view of a tensor during Eval; declared for completeness of
- * GetEvalTensor's signature only. */
-typedef struct TfLiteEvalTensor TfLiteEvalTensor;
+/* TFLite Micro's lighter view of a tensor during Eval. */
+typedef struct TfLiteEvalTensor {
+  TfLitePtrUnion data;
+  TfLiteIntArray* dims;
+  TfLiteType type;
+} TfLiteEvalTensor;
 
 typedef struct TfLiteDelegateParams {
   struct TfLiteDelegate* delegate;

@@ -1,0 +1,363 @@
+"""`opkit export-cpp`: a self-contained C++ project that runs one model.
+
+The project holds exactly the custom ops the model uses (copied from the
+user's ops folders, else from opkit's catalog), opkit's headers and CMake
+functions, and generated code around them:
+
+- tflite target: ``main.cc`` (runs the model on .npy inputs), the selective
+  registration of the model's builtins (``builtin_ops.cc``) and a
+  ``CMakeLists.txt`` that builds it against a TFLite source checkout;
+- micro target: ``micro_ops.{h,cc}`` with ``AddCustomOps`` for a TFLM
+  ``MicroMutableOpResolver`` sized for the model, and the TFLM kernels.
+
+Nothing of the user's is lost: the output folder must be new, empty, or an
+earlier export (it holds a ``.opkit-export`` manifest of what was written and
+its hashes). A file edited since that export is not overwritten without
+``force``, and then only after a backup copy is made.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ._paths import catalog_ops_dir, cmake_dir, include_dir, runtime_dir
+from .codegen import ExportedOpView, Target, render_export, render_op_glue
+from .errors import MissingOpError, ModelError, OpkitError
+from .project import open_project
+from .spec import OpSpec
+from .tflite_builtins import KERNELS
+from .tflite_model import ModelSummary, read_model_bytes, summarize
+from .writer import backup_copy
+
+STAMP = ".opkit-export"
+CATALOG_HEADERS = "_catalog"
+"""The catalog's shared kernel headers, next to its op folders."""
+_SOURCE_SUFFIXES = {".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".inc"}
+
+Action = Literal["created", "updated", "unchanged", "replaced", "removed", "kept"]
+
+
+@dataclass(frozen=True)
+class ExportedOp:
+    name: str
+    version: int
+    folder: str
+    """Its folder in the export, ops/<folder>."""
+    source: Path
+    """The op folder it was copied from."""
+    from_catalog: bool
+    spec: OpSpec
+
+
+@dataclass(frozen=True)
+class ExportedFile:
+    path: Path
+    action: Action
+    backup: Path | None = None
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    out: Path
+    model: str
+    target: Target
+    ops: tuple[ExportedOp, ...]
+    builtins: tuple[tuple[str, int], ...]
+    """(builtin operator, highest version the model uses), sorted."""
+    files: tuple[ExportedFile, ...]
+    notes: tuple[str, ...]
+
+
+def export_cpp(
+    model: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    *,
+    ops_dirs: Sequence[str | os.PathLike[str]] = (),
+    target: Target = "tflite",
+    catalog: bool = True,
+    force: bool = False,
+) -> ExportResult:
+    """Writes the C++ project for ``model`` (a .tflite file) into ``out``.
+
+    Custom ops are looked up in ``ops_dirs`` in order, then in opkit's catalog
+    (unless ``catalog`` is false).
+    """
+    model_path = Path(model)
+    model_bytes = read_model_bytes(model_path)
+    summary = summarize(model_bytes, source=str(model_path))
+    if summary.flex_ops:
+        raise ModelError(
+            f"{model_path} uses Select TF ops ({', '.join(summary.flex_ops)}), which a custom "
+            "interpreter cannot run; convert it without SELECT_TF_OPS (`opkit convert`) so "
+            "they become custom ops, and give each one a kernel"
+        )
+    ops = _find_ops(summary, model_path, ops_dirs, catalog, target)
+    builtins = tuple(sorted(summary.builtin_versions.items()))
+    notes = tuple(
+        f"builtin {name} has no kernel in TFLite's BuiltinOpResolver; the interpreter "
+        "will not be able to run the model"
+        for name, _ in builtins
+        if name not in KERNELS
+    )
+
+    files = _project_files(model_path, model_bytes, ops, builtins, target)
+    root = Path(out)
+    written = _write_export(root, files, force=force)
+    return ExportResult(
+        out=root.resolve(),
+        model=model_path.name,
+        target=target,
+        ops=ops,
+        builtins=builtins,
+        files=tuple(written),
+        notes=notes,
+    )
+
+
+# ---- Finding the model's ops ----------------------------------------------------
+
+
+def _find_ops(
+    summary: ModelSummary,
+    model: Path,
+    ops_dirs: Sequence[str | os.PathLike[str]],
+    catalog: bool,
+    target: Target,
+) -> tuple[ExportedOp, ...]:
+    providers: list[tuple[Path, bool]] = [(Path(d), False) for d in ops_dirs]
+    if catalog:
+        providers.append((catalog_ops_dir(), True))
+    specs: list[dict[str, tuple[Path, OpSpec, bool]]] = []
+    for directory, from_catalog in providers:
+        project = open_project(directory)
+        specs.append(
+            {spec.name: (project.root / folder, spec, from_catalog) for folder, spec in project.ops}
+        )
+
+    found: list[ExportedOp] = []
+    missing: list[tuple[str, int]] = []
+    for name, version in sorted(summary.custom_ops):
+        match = next((table[name] for table in specs if name in table), None)
+        if match is None:
+            missing.append((name, version))
+            continue
+        op_dir, spec, from_catalog = match
+        if spec.version != version:
+            raise OpkitError(
+                f"{model.name} uses {name} version {version}, but {op_dir / 'op.toml'} "
+                f"defines version {spec.version}; set version = {version} there (an "
+                "interpreter built from source looks custom ops up by name and version)"
+            )
+        _check_kernels(op_dir, spec, target, from_catalog)
+        found.append(ExportedOp(name, version, spec.folder, op_dir, from_catalog, spec))
+    if missing:
+        names = ", ".join(name for name, _ in missing)
+        where = " or ".join(str(d) for d in ops_dirs) or "opkit's catalog"
+        hint = str(ops_dirs[0]) if ops_dirs else "ops"
+        raise MissingOpError(
+            f"{model.name} needs custom op(s) {names} with no kernel in {where}; scaffold "
+            f"them with `scaffold-op --from-model {model} --dir {hint}` and pass --ops {hint}",
+            missing,
+        )
+    folders = [op.folder for op in found]
+    for op in found:
+        if folders.count(op.folder) > 1 or op.folder == CATALOG_HEADERS:
+            raise OpkitError(
+                f"two of the model's ops would share the folder ops/{op.folder} in the export; "
+                f"rename one of them ({op.source})"
+            )
+    return tuple(found)
+
+
+def _check_kernels(op_dir: Path, spec: OpSpec, target: Target, from_catalog: bool) -> None:
+    if target in ("tflite", "both"):
+        for source in spec.source_files:
+            if not (op_dir / source).is_file():
+                raise OpkitError(
+                    f"op {spec.name} has no TFLite kernel {op_dir / source}; write one with "
+                    f"`scaffold-op {spec.name} --dir {op_dir.parent} --target tflite`"
+                )
+    if target in ("micro", "both") and not (op_dir / spec.micro_kernel_file).is_file():
+        if from_catalog:
+            raise OpkitError(
+                f"opkit's catalog has no TensorFlow Lite Micro kernel for {spec.name}; scaffold "
+                f"one with `scaffold-op {spec.name} --dir ops --target micro` and pass --ops ops"
+            )
+        raise OpkitError(
+            f"op {spec.name} has no TensorFlow Lite Micro kernel "
+            f"{op_dir / spec.micro_kernel_file}; write one with "
+            f"`scaffold-op {spec.name} --dir {op_dir.parent} --target micro`"
+        )
+
+
+# ---- The project's files ---------------------------------------------------------
+
+
+def _project_files(
+    model: Path,
+    model_bytes: bytes,
+    ops: tuple[ExportedOp, ...],
+    builtins: tuple[tuple[str, int], ...],
+    target: Target,
+) -> dict[str, bytes]:
+    """Relative path -> content of every file of the export."""
+    files: dict[str, bytes] = {}
+    files.update(_tree(include_dir(), "opkit/include"))
+    files.update(_tree(cmake_dir(), "opkit/cmake"))
+    files["opkit/runtime/delegate.cc"] = (runtime_dir() / "delegate.cc").read_bytes()
+    for op in ops:
+        # The kernels and whatever sources they include; the glue is rendered
+        # afresh from the spec rather than trusted to be current.
+        for path in sorted(op.source.rglob("*")):
+            relative = path.relative_to(op.source)
+            if path.is_file() and path.suffix in _SOURCE_SUFFIXES and "build" not in relative.parts:
+                files[f"ops/{op.folder}/{relative.as_posix()}"] = path.read_bytes()
+        files[f"ops/{op.folder}/op.toml"] = (op.source / "op.toml").read_bytes()
+        files[f"ops/{op.folder}/opkit_op.cmake"] = render_op_glue(op.spec).encode()
+    if any(op.from_catalog for op in ops):
+        files.update(_tree(catalog_ops_dir() / CATALOG_HEADERS, f"ops/{CATALOG_HEADERS}"))
+
+    model_file = _model_file_name(model)
+    rendered = render_export(
+        model_name=model.name,
+        model_file=model_file,
+        target=target,
+        ops=[ExportedOpView(op.name, op.version, op.folder) for op in ops],
+        builtins=builtins,
+        catalog_headers=CATALOG_HEADERS if any(op.from_catalog for op in ops) else None,
+    )
+    for name, text in rendered.items():
+        files[name] = text.encode()
+    files[model_file] = model_bytes
+    return files
+
+
+def _tree(root: Path, prefix: str) -> dict[str, bytes]:
+    return {
+        f"{prefix}/{path.relative_to(root).as_posix()}": path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts and ".bak" not in path.name
+    }
+
+
+def _model_file_name(model: Path) -> str:
+    name = model.name if model.suffix == ".tflite" else f"{model.name}.tflite"
+    return name if all(c.isalnum() or c in "._-" for c in name) else "model.tflite"
+
+
+# ---- Writing without losing anything ---------------------------------------------
+
+
+def _write_export(root: Path, files: dict[str, bytes], *, force: bool) -> list[ExportedFile]:
+    previous = _read_stamp(root)
+    conflicts = [
+        path
+        for path in sorted(files)
+        if (root / path).is_file() and _edited(root / path, previous.get(path), files[path])
+    ]
+    if conflicts and not force:
+        shown = ", ".join(conflicts[:3])
+        if len(conflicts) > 3:
+            shown += f" and {len(conflicts) - 3} more"
+        raise OpkitError(
+            f"{root}: {shown} changed since the last export; move your changes elsewhere, or "
+            "re-run with --force to replace them (backups are kept)"
+        )
+
+    results: list[ExportedFile] = []
+    for path in sorted(files):
+        target = root / path
+        content = files[path]
+        if target.is_file():
+            current = target.read_bytes()
+            if current == content:
+                results.append(ExportedFile(target, "unchanged"))
+                continue
+            backup = backup_copy(target) if path in conflicts else None
+            _write_bytes(target, content)
+            results.append(ExportedFile(target, "replaced" if backup else "updated", backup))
+        else:
+            _write_bytes(target, content)
+            results.append(ExportedFile(target, "created"))
+
+    # Files an earlier export wrote that this one does not: removed when
+    # untouched since, kept (and reported) when edited.
+    for path in sorted(set(previous) - set(files)):
+        target = root / path
+        if not target.is_file():
+            continue
+        if _digest(target.read_bytes()) == previous[path]:
+            target.unlink()
+            _remove_empty_parents(target.parent, root)
+            results.append(ExportedFile(target, "removed"))
+        else:
+            results.append(ExportedFile(target, "kept"))
+    _write_stamp(root, files)
+    return results
+
+
+def _read_stamp(root: Path) -> dict[str, str]:
+    """The previous export's {path: sha256}; refuses folders opkit did not write."""
+    if not root.exists():
+        return {}
+    if not root.is_dir():
+        raise OpkitError(f"--out {root} is a file; give a folder for the C++ project")
+    stamp = root / STAMP
+    if not stamp.is_file():
+        if any(root.iterdir()):
+            raise OpkitError(
+                f"--out {root} is not empty and holds no earlier export ({STAMP}); "
+                "choose a new or empty folder (nothing was written)"
+            )
+        return {}
+    try:
+        data = json.loads(stamp.read_text(encoding="utf-8"))
+        hashes = data["files"]
+        if not isinstance(hashes, dict):
+            raise TypeError
+        return {str(k): str(v) for k, v in hashes.items()}
+    except (ValueError, KeyError, TypeError):
+        raise OpkitError(
+            f"{stamp} is damaged; export into a new folder (nothing was written)"
+        ) from None
+
+
+def _write_stamp(root: Path, files: dict[str, bytes]) -> None:
+    data = {
+        "about": "written by `opkit export-cpp`: the files it wrote and their sha256, so that "
+        "a re-export never overwrites your edits unasked",
+        "files": {path: _digest(content) for path, content in sorted(files.items())},
+    }
+    _write_bytes(root / STAMP, (json.dumps(data, indent=1) + "\n").encode())
+
+
+def _edited(path: Path, recorded: str | None, new: bytes) -> bool:
+    """True if ``path`` holds content that is not opkit's: changed since it was exported,
+    or never exported (a file of the user's) - unless it already equals ``new``."""
+    current = path.read_bytes()
+    if current == new:
+        return False
+    return recorded is None or _digest(current) != recorded
+
+
+def _digest(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def _write_bytes(path: Path, content: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f".{path.name}.opkit-tmp")
+    staging.write_bytes(content)
+    os.replace(staging, path)
+
+
+def _remove_empty_parents(folder: Path, root: Path) -> None:
+    while folder != root and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent

@@ -1,6 +1,6 @@
-# opkit_catalog_options(<target> <catalog headers dir>): how opkit's catalog
-# kernels are compiled, for opkit's own build and for exported projects that
-# hold catalog ops.
+# opkit_catalog_options(<target>): how opkit's catalog kernels for TFLite are
+# compiled, for opkit's own build and for exported projects that hold catalog
+# ops. (Their shared headers, ops/_catalog, come from each op's include_dirs.)
 #
 # The elementwise loops are compiled for several x86-64 instruction sets and
 # call glibc's vector math (libmvec) where it links; -fno-math-errno lets sqrt
@@ -9,8 +9,7 @@
 # cross builds) the same sources compile to plain portable loops.
 include_guard(GLOBAL)
 
-function(opkit_catalog_options target headers)
-  target_include_directories(${target} PRIVATE "${headers}")
+function(opkit_catalog_options target)
   find_package(Threads REQUIRED)
   target_link_libraries(${target} PUBLIC Threads::Threads)
   if(NOT CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")

@@ -6,7 +6,8 @@
 # Each op folder holds the op's kernel sources and an opkit_op.cmake that
 # opkit generates from its op.toml (`opkit build` and `scaffold-op` refresh
 # it), setting OPKIT_OP_NAME, OPKIT_OP_VERSION, OPKIT_OP_REGISTER,
-# OPKIT_OP_SOURCES and OPKIT_OP_MICRO_SOURCES.
+# OPKIT_OP_SOURCES, OPKIT_OP_MICRO_SOURCES and OPKIT_OP_INCLUDE_DIRS (folders
+# relative to the op folder whose headers its kernels include).
 #
 # - By default the result is a shared module that the TFLite Python
 #   interpreters load as a plugin delegate (opkit.Interpreter does this).
@@ -37,7 +38,7 @@ option(OPKIT_COMPILE_CHECK
        "Compile STATIC/MICRO op libraries against opkit's stand-in TFLite/TFLM declarations" OFF)
 
 # Reads one op folder's generated glue into the caller's scope as
-# _opkit_op_{name,version,register,sources}, after checking every value:
+# _opkit_op_{name,version,register,sources,include_dirs}, after checking every value:
 # they end up in generated C++, so nothing but identifiers may pass.
 function(_opkit_read_op_glue op_dir flavour)
   set(glue "${op_dir}/opkit_op.cmake")
@@ -52,6 +53,7 @@ function(_opkit_read_op_glue op_dir flavour)
   unset(OPKIT_OP_REGISTER)
   unset(OPKIT_OP_SOURCES)
   unset(OPKIT_OP_MICRO_SOURCES)
+  unset(OPKIT_OP_INCLUDE_DIRS)
   include("${glue}")
   if(NOT OPKIT_OP_NAME MATCHES "^[A-Za-z_][A-Za-z0-9_]*$")
     message(FATAL_ERROR "opkit: ${glue}: OPKIT_OP_NAME '${OPKIT_OP_NAME}' is not an identifier")
@@ -81,10 +83,21 @@ function(_opkit_read_op_glue op_dir flavour)
   if(NOT sources)
     message(FATAL_ERROR "opkit: ${glue} names no ${flavour} sources")
   endif()
+  set(include_dirs)
+  foreach(folder IN LISTS OPKIT_OP_INCLUDE_DIRS)
+    get_filename_component(folder "${op_dir}/${folder}" ABSOLUTE)
+    if(NOT IS_DIRECTORY "${folder}")
+      message(FATAL_ERROR
+        "opkit: op ${OPKIT_OP_NAME} includes headers from ${folder}, which does not exist "
+        "(include_dirs in ${op_dir}/op.toml)")
+    endif()
+    list(APPEND include_dirs "${folder}")
+  endforeach()
   set(_opkit_op_name "${OPKIT_OP_NAME}" PARENT_SCOPE)
   set(_opkit_op_version "${OPKIT_OP_VERSION}" PARENT_SCOPE)
   set(_opkit_op_register "${OPKIT_OP_REGISTER}" PARENT_SCOPE)
   set(_opkit_op_sources "${sources}" PARENT_SCOPE)
+  set(_opkit_op_include_dirs "${include_dirs}" PARENT_SCOPE)
 endfunction()
 
 function(opkit_add_op_library target)
@@ -114,6 +127,7 @@ function(opkit_add_op_library target)
 
   set(sources)
   set(names)
+  set(include_dirs)
   set(OPKIT_TABLE_DECLARATIONS "")
   set(OPKIT_TABLE_ENTRIES "")
   set(OPKIT_REGISTER_CALLS "")
@@ -129,6 +143,7 @@ function(opkit_add_op_library target)
     endif()
     list(APPEND names "${_opkit_op_name}")
     list(APPEND sources ${_opkit_op_sources})
+    list(APPEND include_dirs ${_opkit_op_include_dirs})
     string(APPEND OPKIT_TABLE_DECLARATIONS "TfLiteRegistration* ${_opkit_op_register}();\n")
     string(APPEND OPKIT_TABLE_ENTRIES
       "    {\"${_opkit_op_name}\", ${_opkit_op_version}, &tflite::ops::custom::${_opkit_op_register}},\n")
@@ -180,6 +195,10 @@ function(opkit_add_op_library target)
     endif()
   endif()
 
+  if(include_dirs)
+    list(REMOVE_DUPLICATES include_dirs)
+    target_include_directories(${target} PRIVATE ${include_dirs})
+  endif()
   target_compile_features(${target} PRIVATE cxx_std_17)
   # Only the C entry points are exported, so several op libraries (and the
   # interpreter's own symbols) never collide in one process.

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from opkit.codegen import render_op, render_project
+from opkit.codegen import render_op, render_op_glue, render_project
 from opkit.known_ops import math_for
 from opkit.spec import load_spec
 from support.native import INCLUDE_DIR, STRICT, compiler, forbidden_in_firmware
@@ -135,3 +135,20 @@ def test_micro_kernel_compiles_for_cortex_m(case: str, tmp_path: Path) -> None:
         ]
     )
     assert forbidden_in_firmware(obj, "arm-none-eabi-nm") == []
+
+
+@pytest.mark.parametrize("case", ["erfc", "cumprod", "igamma"])
+def test_tensorflow_ops_derive_the_golden_spec(case: str) -> None:
+    from opkit.tf_opdef import lookup, spec_from_op_def
+
+    golden = load_spec(GOLDEN / case / "op.toml")
+    assert spec_from_op_def(lookup(golden.name)).spec == golden
+
+
+@pytest.mark.parametrize(
+    "op_dir",
+    sorted(p.parent for p in (Path(__file__).parents[1] / "ops").glob("*/op.toml")),
+    ids=lambda p: p.name,
+)
+def test_catalog_glue_is_generated_from_its_spec(op_dir: Path) -> None:
+    check_golden(op_dir / "opkit_op.cmake", render_op_glue(load_spec(op_dir / "op.toml")))

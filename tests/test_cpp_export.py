@@ -105,6 +105,8 @@ class Workspace:
         # The user's ops, both flavours, scaffolded from the model; the fused
         # op's computation written into both kernels.
         scaffold_from_model(root / "two.tflite", directory=self.ops, target="both")
+        # Erfc's kernels are in the catalog; the user has a copy of their own.
+        scaffold_op("Erfc", directory=self.ops, target="both")
         for kernel in ("scaled_sin.cc", "scaled_sin_micro.cc"):
             path = self.ops / "scaled_sin" / kernel
             path.write_text(path.read_text().replace(STUB, SCALED_SIN_BODY))
@@ -261,9 +263,10 @@ def test_exported_micro_kernels_compute_what_the_tflite_kernels_do(
 
 def test_catalog_ops_are_exported_with_their_shared_headers(ws: Workspace) -> None:
     out = ws.root / "catalog_tflite"
-    result = export_cpp(ws.root / "catalog.tflite", out, ops_dirs=[ws.ops])
+    result = export_cpp(ws.root / "catalog.tflite", out, ops_dirs=[ws.ops], target="both")
     assert {(op.name, op.from_catalog) for op in result.ops} == {("Sinh", True), ("Erfc", False)}
     assert (out / "ops" / "_catalog" / "elementwise.h").is_file()
+    assert (out / "ops" / "sinh" / "sinh_micro.cc").is_file()
     build_dir = out / "build"
     configure_and_build(
         out,
@@ -337,10 +340,12 @@ def test_missing_op_names_the_fix(ws: Workspace, tmp_path: Path) -> None:
 
 
 def test_micro_target_needs_micro_kernels(ws: Workspace, tmp_path: Path) -> None:
+    cumprod = convert_fn(lambda x: tf.math.cumprod(x, axis=0), tf.TensorSpec([3], tf.float32))
+    (tmp_path / "cumprod.tflite").write_bytes(cumprod)
     with pytest.raises(
-        OpkitError, match=r"no TensorFlow Lite Micro kernel for Sinh.*--target micro"
+        OpkitError, match=r"no TensorFlow Lite Micro kernel for Cumprod.*--target micro"
     ):
-        export_cpp(ws.root / "catalog.tflite", tmp_path / "out", ops_dirs=[ws.ops], target="micro")
+        export_cpp(tmp_path / "cumprod.tflite", tmp_path / "out", target="micro")
     tflite_only = tmp_path / "ops"
     scaffold_op("Erfc", directory=tflite_only)
     erfc = convert_fn(tf.math.erfc, tf.TensorSpec([3], tf.float32))
@@ -351,6 +356,23 @@ def test_micro_target_needs_micro_kernels(ws: Workspace, tmp_path: Path) -> None
         export_cpp(
             tmp_path / "erfc.tflite", tmp_path / "out", ops_dirs=[tflite_only], target="micro"
         )
+    assert not (tmp_path / "out").exists()
+
+
+def test_firmware_path_scaffolds_only_the_micro_kernels_the_catalog_lacks(tmp_path: Path) -> None:
+    model = convert_fn(
+        lambda x: tf.math.cumprod(tf.math.sinh(x), axis=0), tf.TensorSpec([3], tf.float32)
+    )
+    (tmp_path / "m.tflite").write_bytes(model)
+    ops = tmp_path / "ops"
+    results = scaffold_from_model(tmp_path / "m.tflite", directory=ops, target="micro")
+    assert [r.spec.name for r in results] == ["Cumprod"]  # Sinh's is in the catalog
+    assert (ops / "cumprod" / "cumprod_micro.cc").is_file()
+    assert not (ops / "cumprod" / "cumprod.cc").exists()
+    result = export_cpp(tmp_path / "m.tflite", tmp_path / "fw", ops_dirs=[ops], target="micro")
+    assert {(op.name, op.from_catalog) for op in result.ops} == {("Cumprod", False), ("Sinh", True)}
+    assert not (tmp_path / "fw" / "main.cc").exists()
+    assert (tmp_path / "fw" / "ops" / "sinh" / "sinh_micro.cc").is_file()
 
 
 def test_version_mismatch_is_refused(ws: Workspace, tmp_path: Path) -> None:

@@ -133,3 +133,31 @@ def test_missing_name_and_outputs(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(SpecError, match="no such op spec"):
         load_spec(tmp_path / "nope" / "op.toml")
+
+
+def with_top_key(key_line: str) -> str:
+    return VALID.replace("version = 2\n", f"version = 2\n{key_line}\n", 1)
+
+
+def test_include_dirs_round_trip(tmp_path: Path) -> None:
+    spec = load_spec(write(tmp_path, with_top_key('include_dirs = ["../shared", "detail"]')))
+    assert spec.include_dirs == ("../shared", "detail")
+    assert load_spec(write(tmp_path, render_spec(spec))) == spec
+
+
+@pytest.mark.parametrize(
+    "folder", ["../../x", "/usr/include", "a/../b", "../a;b", "..", "${X}", ""]
+)
+def test_include_dirs_stay_next_to_the_op(tmp_path: Path, folder: str) -> None:
+    path = write(tmp_path, with_top_key(f"include_dirs = [{folder!r}]"))
+    with pytest.raises(SpecError, match=r":3: include directory .* in the op folder or next to it"):
+        load_spec(path)
+
+
+@pytest.mark.parametrize("source", ['a".cc', "../x.cc", "x.h", "a b.cc", "a;b.cc"])
+def test_sources_are_plain_file_names(tmp_path: Path, source: str) -> None:
+    path = write(tmp_path, with_top_key(f"sources = [{source!r}]"))
+    with pytest.raises(
+        SpecError, match=r":3: source .* must be a \.cc/\.cpp file in the op folder"
+    ):
+        load_spec(path)

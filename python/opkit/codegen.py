@@ -283,6 +283,7 @@ def render_op_glue(spec: OpSpec) -> str:
         register=register_function(spec.name),
         sources=spec.source_files,
         micro_sources=(spec.micro_kernel_file,),
+        include_dirs=spec.include_dirs,
     )
 
 
@@ -351,9 +352,13 @@ def render_export(
     target: Target,
     ops: Sequence[ExportedOpView],
     builtins: Sequence[tuple[str, int]],
-    catalog_headers: str | None,
+    catalog: bool,
+    shared_dirs: Sequence[str] = (),
 ) -> dict[str, str]:
-    """The generated files of an exported project: {relative path: text}."""
+    """The generated files of an exported project: {relative path: text}.
+
+    ``shared_dirs``: the folders of headers several ops share (ops/_catalog).
+    """
     from .tflite_builtins import tflm_method
 
     tflite, micro = target in ("tflite", "both"), target in ("micro", "both")
@@ -366,7 +371,8 @@ def render_export(
         "tflite": tflite,
         "micro": micro,
         "folders": [op.folder for op in ops],
-        "catalog_headers": catalog_headers,
+        "catalog": catalog,
+        "shared_dirs": list(shared_dirs),
         "customs": [
             {
                 "name": op.name,

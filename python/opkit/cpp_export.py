@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,8 +37,6 @@ from .tflite_model import ModelSummary, read_model_bytes, summarize
 from .writer import backup_copy
 
 STAMP = ".opkit-export"
-CATALOG_HEADERS = "_catalog"
-"""The catalog's shared kernel headers, next to its op folders."""
 _SOURCE_SUFFIXES = {".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".inc"}
 
 Action = Literal["created", "updated", "unchanged", "replaced", "removed", "kept"]
@@ -167,7 +166,7 @@ def _find_ops(
         )
     folders = [op.folder for op in found]
     for op in found:
-        if folders.count(op.folder) > 1 or op.folder == CATALOG_HEADERS:
+        if folders.count(op.folder) > 1:
             raise OpkitError(
                 f"two of the model's ops would share the folder ops/{op.folder} in the export; "
                 f"rename one of them ({op.source})"
@@ -211,17 +210,29 @@ def _project_files(
     files.update(_tree(include_dir(), "opkit/include"))
     files.update(_tree(cmake_dir(), "opkit/cmake"))
     files["opkit/runtime/delegate.cc"] = (runtime_dir() / "delegate.cc").read_bytes()
+    shared: dict[str, Path] = {}
     for op in ops:
         # The kernels and whatever sources they include; the glue is rendered
         # afresh from the spec rather than trusted to be current.
-        for path in sorted(op.source.rglob("*")):
-            relative = path.relative_to(op.source)
-            if path.is_file() and path.suffix in _SOURCE_SUFFIXES and "build" not in relative.parts:
-                files[f"ops/{op.folder}/{relative.as_posix()}"] = path.read_bytes()
+        files.update(_tree(op.source, f"ops/{op.folder}", _SOURCE_SUFFIXES))
         files[f"ops/{op.folder}/op.toml"] = (op.source / "op.toml").read_bytes()
         files[f"ops/{op.folder}/opkit_op.cmake"] = render_op_glue(op.spec).encode()
-    if any(op.from_catalog for op in ops):
-        files.update(_tree(catalog_ops_dir() / CATALOG_HEADERS, f"ops/{CATALOG_HEADERS}"))
+        # Shared headers (include_dirs), at the same place next to the op.
+        for include in op.spec.include_dirs:
+            where = posixpath.normpath(f"ops/{op.folder}/{include}")
+            source = (op.source / include).resolve()
+            if shared.setdefault(where, source) != source:
+                raise OpkitError(
+                    f"ops {where} would hold two folders, {shared[where]} and {source}; "
+                    "rename one (include_dirs in op.toml)"
+                )
+            parts = where.split("/")
+            if parts[1] != op.folder and parts[1] in {o.folder for o in ops}:
+                raise OpkitError(f"{where}, shared by op {op.name}, is also an op's folder")
+    for where, source in sorted(shared.items()):
+        if not source.is_dir():
+            raise OpkitError(f"{source} (include_dirs of an op of the model) does not exist")
+        files.update(_tree(source, where, _SOURCE_SUFFIXES))
 
     model_file = _model_file_name(model)
     rendered = render_export(
@@ -230,7 +241,8 @@ def _project_files(
         target=target,
         ops=[ExportedOpView(op.name, op.version, op.folder) for op in ops],
         builtins=builtins,
-        catalog_headers=CATALOG_HEADERS if any(op.from_catalog for op in ops) else None,
+        catalog=any(op.from_catalog for op in ops),
+        shared_dirs=sorted(shared),
     )
     for name, text in rendered.items():
         files[name] = text.encode()
@@ -238,12 +250,23 @@ def _project_files(
     return files
 
 
-def _tree(root: Path, prefix: str) -> dict[str, bytes]:
-    return {
-        f"{prefix}/{path.relative_to(root).as_posix()}": path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts and ".bak" not in path.name
-    }
+def _tree(root: Path, prefix: str, suffixes: set[str] | None = None) -> dict[str, bytes]:
+    """The files under ``root`` (those with ``suffixes``, if given), keyed under ``prefix``.
+
+    Build folders, caches and backups are left out.
+    """
+    files = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if (
+            not path.is_file()
+            or {"build", "__pycache__"} & set(relative.parts)
+            or ".bak" in path.name
+            or (suffixes is not None and path.suffix not in suffixes)
+        ):
+            continue
+        files[f"{prefix}/{relative.as_posix()}"] = path.read_bytes()
+    return files
 
 
 def _model_file_name(model: Path) -> str:

@@ -119,8 +119,8 @@ def scaffold_from_model(
     TF ops get TensorFlow's signature; fused ops get the inputs, outputs and
     attributes they have in the model, and, when the function decorated with
     ``opkit.custom_op`` is imported, its name as the reference. With a micro
-    ``target``, ops that only have a TFLite kernel (in the catalog, say) are
-    scaffolded too: the firmware needs a TFLM kernel for each.
+    ``target``, ops whose kernel has no TFLM flavour (the catalog's structured
+    ops, say) are scaffolded too: the firmware needs a TFLM kernel for each.
     """
     from .diagnosis import doctor
 
@@ -134,9 +134,10 @@ def scaffold_from_model(
         )
     summary = summarize(report.model)
     results = []
-    micro = target in ("micro", "both")
+    micro_kernels = _catalog_micro_kernels() if target in ("micro", "both") else None
     for row in report.ops:
-        if row.status != "missing" and not (micro and row.status == "implemented"):
+        lacks_micro = micro_kernels is not None and row.name not in micro_kernels
+        if row.status != "missing" and not (row.status == "implemented" and lacks_micro):
             continue
         if _tf_op_def(row.name, quiet=True) is not None:
             spec, notes = _derive_spec(row.name, Signature(), None, row.version or 1, False)
@@ -145,6 +146,18 @@ def scaffold_from_model(
             spec, notes = _spec_from_nodes(row.name, row.version or 1, nodes)
         results.append(write_op(spec, root, force=force, notes=notes, target=target))
     return results
+
+
+def _catalog_micro_kernels() -> set[str]:
+    """The ops of opkit's catalog that have a TFLM kernel."""
+    from ._paths import catalog_ops_dir
+
+    catalog = open_project(catalog_ops_dir())
+    return {
+        spec.name
+        for folder, spec in catalog.ops
+        if (catalog.root / folder / spec.micro_kernel_file).is_file()
+    }
 
 
 def _spec_from_nodes(

@@ -109,6 +109,11 @@ class OpSpec:
     attrs: tuple[Attr, ...] = ()
     sources: tuple[str, ...] = ()
     """Kernel sources in the op folder; empty means the default <op>.cc."""
+    include_dirs: tuple[str, ...] = ()
+    """More include directories for the kernels, relative to the op folder:
+    "../shared" for headers several ops of an ops folder share (the catalog's
+    are in "../_catalog"). They stay inside the ops folder, so that copies of
+    it (`opkit export-cpp`) keep the layout."""
     verify: Verify = field(default_factory=Verify)
 
     @property
@@ -200,9 +205,22 @@ def validate(spec: OpSpec) -> OpSpec:
             )
     _check_derived(spec)
     for source in spec.sources:
-        if "/" in source or "\\" in source or not source.endswith((".cc", ".cpp")):
+        if not _SOURCE.match(source):
             raise fail(
-                f"source {source!r} must be a .cc/.cpp file in the op folder", "", 0, "sources"
+                f"source {source!r} must be a .cc/.cpp file in the op folder (letters, digits, "
+                "'_', '.', '-')",
+                "",
+                0,
+                "sources",
+            )
+    for include in spec.include_dirs:
+        if not _INCLUDE_DIR.match(include):
+            raise fail(
+                f"include directory {include!r} must be a folder in the op folder or next to "
+                "it, e.g. \"../shared\" (letters, digits, '_', '.', '-' and '/')",
+                "",
+                0,
+                "include_dirs",
             )
     domain = spec.verify.domain
     if domain is not None and not (len(domain) == 2 and domain[0] < domain[1]):
@@ -210,6 +228,13 @@ def validate(spec: OpSpec) -> OpSpec:
             f"domain must be [low, high] with low < high, not {list(domain)}", "verify", 0, "domain"
         )
     return spec
+
+
+_SOURCE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*\.(cc|cpp)\Z")
+# A relative path that may leave the op folder once, at its start, and never
+# mentions "." or "..", empty parts, or characters CMake would interpret.
+_PART = r"(?!\.\.?(/|\Z))[A-Za-z0-9_.-]+"
+_INCLUDE_DIR = re.compile(rf"(\.\./)?{_PART}(/{_PART})*\Z")
 
 
 def _name(check: Any, name: str, table: str, index: int, key: str, *what: str) -> None:
@@ -293,6 +318,7 @@ _TOP_KEYS = (
     "doc",
     "reference",
     "sources",
+    "include_dirs",
     "types",
     "inputs",
     "outputs",
@@ -346,12 +372,16 @@ def _from_data(data: Mapping[str, Any]) -> OpSpec:
     sources = _typed(data, "sources", list, "", 0, [])
     if not all(isinstance(source, str) for source in sources):
         raise LocatedSpecError("sources must list file names", "", 0, "sources")
+    include_dirs = _typed(data, "include_dirs", list, "", 0, [])
+    if not all(isinstance(folder, str) for folder in include_dirs):
+        raise LocatedSpecError("include_dirs must list folders", "", 0, "include_dirs")
     return OpSpec(
         name=_typed(data, "name", str, "", 0),
         version=_typed(data, "version", int, "", 0, 1),
         doc=_typed(data, "doc", str, "", 0, ""),
         reference=_typed(data, "reference", str, "", 0, None),
         sources=tuple(sources),
+        include_dirs=tuple(include_dirs),
         types=tuple(type_items),
         inputs=tuple(
             _tensor(t, "inputs", i, _TENSOR_KEYS) for i, t in enumerate(_tables(data, "inputs"))

@@ -1,0 +1,29 @@
+// BesselI1: y = bessel_i1(x), elementwise, as tf.math.bessel_i1.
+//
+// TensorFlow Lite Micro flavour. Math: opkit's special function, computed in double.
+// Checks and loop: the catalog's shared micro kernel
+// (ops/_catalog/elementwise_micro.h).
+#include "elementwise_micro.h"
+
+#include "opkit/special/bessel_ik.h"
+
+namespace tflite {
+namespace micro {
+namespace custom {
+namespace bessel_i1 {
+
+struct Math {
+  static constexpr char kName[] = "BesselI1";
+  static float Apply(float x) { return opkit::special::BesselI1(x); }
+  static double Apply(double x) { return opkit::special::BesselI1(x); }
+};
+
+}  // namespace bessel_i1
+
+TFLMRegistration Register_BESSEL_I1() {
+  return opkit::catalog::UnaryMicro<bessel_i1::Math>::Registration();
+}
+
+}  // namespace custom
+}  // namespace micro
+}  // namespace tflite

@@ -1,0 +1,29 @@
+// BesselK1: y = bessel_k1(x), elementwise, as tf.math.special.bessel_k1.
+//
+// TensorFlow Lite Micro flavour. Math: opkit's special function, computed in double.
+// Checks and loop: the catalog's shared micro kernel
+// (ops/_catalog/elementwise_micro.h).
+#include "elementwise_micro.h"
+
+#include "opkit/special/bessel_ik.h"
+
+namespace tflite {
+namespace micro {
+namespace custom {
+namespace bessel_k1 {
+
+struct Math {
+  static constexpr char kName[] = "BesselK1";
+  static float Apply(float x) { return opkit::special::BesselK1(x); }
+  static double Apply(double x) { return opkit::special::BesselK1(x); }
+};
+
+}  // namespace bessel_k1
+
+TFLMRegistration Register_BESSEL_K1() {
+  return opkit::catalog::UnaryMicro<bessel_k1::Math>::Registration();
+}
+
+}  // namespace custom
+}  // namespace micro
+}  // namespace tflite

@@ -220,7 +220,8 @@ function(_opkit_device_library target generated real_includes standin_definition
     "$<BUILD_INTERFACE:${generated}>"
     "$<INSTALL_INTERFACE:include>")
   if(real_includes)
-    target_include_directories(${target} PUBLIC ${real_includes})
+    # Build-time only: an installed library's users bring their own TFLite.
+    target_include_directories(${target} PUBLIC "$<BUILD_INTERFACE:${real_includes}>")
   elseif(OPKIT_COMPILE_CHECK)
     target_compile_definitions(${target} PUBLIC ${standin_definition})
   endif()
@@ -246,6 +247,18 @@ function(opkit_install_op_libraries)
   endforeach()
   set(destination "${CMAKE_INSTALL_LIBDIR}/cmake/opkit")
   install(EXPORT opkitTargets NAMESPACE opkit:: DESTINATION "${destination}")
+  # What the installed libraries need found before their targets load:
+  # Threads for catalog kernels, nothing for firmware (where it cannot be found).
+  set(dependencies "include(CMakeFindDependencyMacro)\n")
+  foreach(target IN LISTS ARG_TARGETS)
+    get_target_property(links ${target} INTERFACE_LINK_LIBRARIES)
+    if(links AND "Threads::Threads" IN_LIST links)
+      string(APPEND dependencies "find_dependency(Threads)\n")
+      break()
+    endif()
+  endforeach()
+  file(WRITE "${CMAKE_CURRENT_BINARY_DIR}/opkitDependencies.cmake" "${dependencies}")
+  install(FILES "${CMAKE_CURRENT_BINARY_DIR}/opkitDependencies.cmake" DESTINATION "${destination}")
   install(FILES
     "${_OPKIT_TEMPLATE_DIR}/opkitConfig.cmake"
     "${_OPKIT_TEMPLATE_DIR}/opkitOpLibrary.cmake"

@@ -208,6 +208,50 @@ def test_every_generated_source_compiles_with_strict_flags(both_host_build: Path
         assert source in names, source
 
 
+def test_installed_libraries_are_a_cmake_package(both: Path, both_host_build: Path) -> None:
+    """cmake --install, then another project: find_package(opkit), link opkit::custom_ops
+    and opkit::custom_ops_micro, call RegisterCustomOps and AddCustomOps."""
+    prefix = both.parent / "prefix"
+    result = subprocess.run(
+        ["cmake", "--install", str(both_host_build), "--prefix", str(prefix)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for installed in (
+        "lib/libcustom_ops.a",
+        "lib/libcustom_ops_micro.a",
+        "include/custom_ops.h",
+        "include/micro_ops.h",
+        "include/opkit/kernel_util.h",
+        "lib/cmake/opkit/opkitConfig.cmake",
+        "lib/cmake/opkit/opkitTargets.cmake",
+    ):
+        assert (prefix / installed).is_file(), installed
+    app = both.parent / "app"
+    app.mkdir()
+    (app / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.20)\n"
+        "project(app LANGUAGES CXX)\n"
+        "find_package(opkit REQUIRED)\n"
+        "add_library(app OBJECT app.cc)\n"
+        "target_link_libraries(app PRIVATE opkit::custom_ops opkit::custom_ops_micro)\n"
+    )
+    (app / "app.cc").write_text(
+        '#include "custom_ops.h"\n'
+        '#include "micro_ops.h"\n\n'
+        "TfLiteStatus AddAll(tflite::MutableOpResolver* resolver,\n"
+        "                    tflite::MicroMutableOpResolver<kModelOpCount>& micro) {\n"
+        "  RegisterCustomOps(resolver);\n"
+        "  return AddCustomOps(micro);\n"
+        "}\n"
+    )
+    configure_and_build(
+        app, app / "build", f"-DCMAKE_PREFIX_PATH={prefix}", f"-DCMAKE_CXX_FLAGS={STRICT}"
+    )
+    assert list((app / "build").rglob("app.cc.o"))
+
+
 def test_exported_kernels_run_in_python_like_tensorflow_and_like_opkit_build(
     ws: Workspace, both_host_build: Path
 ) -> None:

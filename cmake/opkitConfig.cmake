@@ -9,6 +9,8 @@ get_filename_component(_opkit_here "${CMAKE_CURRENT_LIST_DIR}" ABSOLUTE)
 if(EXISTS "${_opkit_here}/../include/opkit/tflite_c.h")
   get_filename_component(OPKIT_INCLUDE_DIR "${_opkit_here}/../include" ABSOLUTE)
   get_filename_component(_opkit_runtime "${_opkit_here}/../runtime" ABSOLUTE)
+  get_filename_component(OPKIT_MICRO_HOST_SOURCE "${_opkit_here}/../micro_host/tflm_host.cc"
+                         ABSOLUTE)
 else()
   get_filename_component(_opkit_prefix "${_opkit_here}/../../.." ABSOLUTE)
   set(OPKIT_INCLUDE_DIR "${_opkit_prefix}/include")

@@ -1,7 +1,8 @@
 # opkit_add_op_library: builds an op library from op folders.
 #
 #   opkit_add_op_library(<target> OPS <op folder>...
-#                        [STATIC | MICRO] [OUTPUT_NAME <name>] [REGISTER_FUNCTION <name>])
+#                        [STATIC | MICRO [HOST]] [OUTPUT_NAME <name>]
+#                        [REGISTER_FUNCTION <name>])
 #
 # Each op folder holds the op's kernel sources and an opkit_op.cmake that
 # opkit generates from its op.toml (`opkit build` and `scaffold-op` refresh
@@ -18,6 +19,8 @@
 # - MICRO: a static library of the TensorFlow Lite Micro kernels
 #   (<op>_micro.cc), with a generated <target>.h holding the template
 #   AddCustomOps(tflite::MicroMutableOpResolver<N>&). Alias: opkit::<target>.
+#   MICRO HOST: the same, always against opkit's stand-in TFLM declarations,
+#   for opkit_add_micro_host (below).
 #
 # STATIC and MICRO compile against the real TFLite / TFLM headers found on
 # OPKIT_TFLITE_INCLUDE_DIRS / OPKIT_TFLM_INCLUDE_DIRS; with OPKIT_COMPILE_CHECK
@@ -101,7 +104,7 @@ function(_opkit_read_op_glue op_dir flavour)
 endfunction()
 
 function(opkit_add_op_library target)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "STATIC;MICRO" "OUTPUT_NAME;REGISTER_FUNCTION" "OPS")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "STATIC;MICRO;HOST" "OUTPUT_NAME;REGISTER_FUNCTION" "OPS")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "opkit_add_op_library(${target}): unexpected arguments ${ARG_UNPARSED_ARGUMENTS}")
   endif()
@@ -110,6 +113,9 @@ function(opkit_add_op_library target)
   endif()
   if(ARG_STATIC AND ARG_MICRO)
     message(FATAL_ERROR "opkit_add_op_library(${target}): STATIC and MICRO are two libraries; add each")
+  endif()
+  if(ARG_HOST AND NOT ARG_MICRO)
+    message(FATAL_ERROR "opkit_add_op_library(${target}): HOST goes with MICRO")
   endif()
   if(NOT OPKIT_INCLUDE_DIR OR NOT OPKIT_RUNTIME_SOURCES)
     message(FATAL_ERROR "opkit_add_op_library: use find_package(opkit) first")
@@ -175,7 +181,11 @@ function(opkit_add_op_library target)
     configure_file("${_OPKIT_TEMPLATE_DIR}/add_custom_ops_micro.h.in"
                    "${generated}/${target}.h" @ONLY)
     add_library(${target} STATIC ${sources})
-    _opkit_device_library(${target} "${generated}" "${OPKIT_TFLM_INCLUDE_DIRS}" OPKIT_TFLM_STANDIN)
+    if(ARG_HOST)
+      _opkit_device_library(${target} "${generated}" "" OPKIT_TFLM_STANDIN FORCE)
+    else()
+      _opkit_device_library(${target} "${generated}" "${OPKIT_TFLM_INCLUDE_DIRS}" OPKIT_TFLM_STANDIN)
+    endif()
     # TFLM kernels allocate nothing from the heap and use neither exceptions
     # nor RTTI; build them the way firmware does.
     if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
@@ -215,6 +225,7 @@ endfunction()
 
 # Include directories and the alias of a STATIC or MICRO library.
 function(_opkit_device_library target generated real_includes standin_definition)
+  set(force_standin "${ARGN}")
   target_include_directories(${target} PUBLIC
     "$<BUILD_INTERFACE:${OPKIT_INCLUDE_DIR}>"
     "$<BUILD_INTERFACE:${generated}>"
@@ -222,11 +233,43 @@ function(_opkit_device_library target generated real_includes standin_definition
   if(real_includes)
     # Build-time only: an installed library's users bring their own TFLite.
     target_include_directories(${target} PUBLIC "$<BUILD_INTERFACE:${real_includes}>")
-  elseif(OPKIT_COMPILE_CHECK)
+  elseif(OPKIT_COMPILE_CHECK OR force_standin)
     target_compile_definitions(${target} PUBLIC ${standin_definition})
   endif()
   add_library(opkit::${target} ALIAS ${target})
   set_property(TARGET ${target} PROPERTY OPKIT_GENERATED_DIR "${generated}")
+endfunction()
+
+# opkit_add_micro_host(<target> OPS <op folder>...)
+#
+# A shared library that runs the ops' TensorFlow Lite Micro kernels on this
+# machine, through opkit's stand-in TFLM runtime (tflm_host.cc): what
+# `opkit test` and opkit.micro_host use to check those kernels against their
+# reference before they go to a device. The kernels are compiled as firmware
+# compiles them (-fno-exceptions -fno-rtti); nothing here is for a device.
+function(opkit_add_micro_host target)
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "" "OPS")
+  if(NOT OPKIT_MICRO_HOST_SOURCE)
+    message(FATAL_ERROR "opkit_add_micro_host: use find_package(opkit) first")
+  endif()
+  set(kernels "${target}_kernels")
+  opkit_add_op_library(${kernels} MICRO HOST OPS ${ARG_OPS})
+  set_target_properties(${kernels} PROPERTIES POSITION_INDEPENDENT_CODE ON)
+  add_library(${target} SHARED "${OPKIT_MICRO_HOST_SOURCE}")
+  target_link_libraries(${target} PRIVATE ${kernels})
+  target_compile_definitions(${target} PRIVATE OPKIT_HOST_OPS_HEADER="${kernels}.h")
+  target_compile_features(${target} PRIVATE cxx_std_17)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
+    target_compile_options(${target} PRIVATE -Wall -Wextra -fno-exceptions -fno-rtti)
+  endif()
+  # Only its opkit_micro_* C functions are exported; a missing definition of
+  # the stand-in API is a link error rather than a failure when it loads.
+  set_target_properties(${target} PROPERTIES
+    CXX_VISIBILITY_PRESET hidden
+    VISIBILITY_INLINES_HIDDEN ON)
+  if(CMAKE_SYSTEM_NAME STREQUAL "Linux")
+    target_link_options(${target} PRIVATE "LINKER:--no-undefined")
+  endif()
 endfunction()
 
 # opkit_install_op_libraries(TARGETS <static or micro target>...)

@@ -1,5 +1,5 @@
 """The catalog's TensorFlow Lite Micro kernels: built for a Cortex-M without heap or
-printf, and run on the host (tests/support/tflm_host) against TensorFlow's own
+printf, and run on the host (opkit.micro_host) against TensorFlow's own
 ops by the same rules as the TFLite kernels (tests/support/catalog_check.py).
 
 The micro kernels compute float32 in float32 (the C library's erfcf, not erfc
@@ -20,9 +20,9 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
+from opkit.micro_host import MicroHost, build_micro_host, load_micro_host, run_micro
 from opkit.names import snake_case
 from support.catalog_check import OpAccuracy, assess, elementwise_ops, sample, tf_function
-from support.micro_host import MicroHost, build_micro_host, load_micro_host, run_micro
 from support.native import forbidden_in_firmware
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,7 +37,7 @@ def catalog_op_dirs() -> list[Path]:
 @pytest.fixture(scope="module")
 def host(tmp_path_factory: pytest.TempPathFactory) -> MicroHost:
     build_dir = tmp_path_factory.mktemp("catalog_micro")
-    return load_micro_host(build_micro_host(catalog_op_dirs(), build_dir))
+    return load_micro_host(build_micro_host(catalog_op_dirs(), build_dir, cxx_flags="-Werror"))
 
 
 def test_every_elementwise_catalog_op_has_a_micro_kernel(host: MicroHost) -> None:

@@ -29,12 +29,12 @@ import tensorflow as tf
 import opkit
 from opkit.cpp_export import STAMP, export_cpp
 from opkit.errors import MissingOpError, ModelError, OpkitError
+from opkit.micro_host import build_micro_host, load_micro_host, run_micro
 from opkit.project import build
 from opkit.scaffold import scaffold_from_model, scaffold_op
 from opkit.tflite_model import summarize
 from support.kernels import SCALED_SIN_BODY, STUB
 from support.layers import ScaledSin, scaled_sin_model
-from support.micro_host import build_micro_host, load_micro_host, run_micro
 from support.models import convert_fn
 from support.native import forbidden_in_firmware
 
@@ -290,7 +290,9 @@ def test_exported_micro_kernels_compute_what_the_tflite_kernels_do(
     custom options the converter wrote, against the same op's TFLite kernel
     (the export's Python library) on a one-op model: the same bytes."""
     host = load_micro_host(
-        build_micro_host(sorted((both / "ops").iterdir()), both / "build-micro-host")
+        build_micro_host(
+            sorted((both / "ops").iterdir()), both / "build-micro-host", cxx_flags="-Werror"
+        )
     )
     x = np.random.default_rng(3).uniform(-5, 5, (6, 4)).astype(np.float32)
     one_op_models = {

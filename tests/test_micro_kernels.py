@@ -2,7 +2,7 @@
 
 The ops are scaffolded with ``target="both"`` into a temporary folder and their
 ``<op>_micro.cc`` kernels built once, with firmware flags, into a library with
-the stand-in TFLM runtime of tests/support/tflm_host (see support.micro_host):
+the stand-in TFLM runtime of cpp/micro_host (see opkit.micro_host):
 Init, Prepare, Invoke and Free run in TFLM's order, kernel memory comes only
 from a fixed arena, outputs arrive sized.
 """
@@ -10,6 +10,7 @@ from a fixed arena, outputs arrive sized.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -26,9 +27,8 @@ import tensorflow as tf
 from flatbuffers import flexbuffers
 
 import opkit
-from opkit.scaffold import Signature
-from support.kernels import SCALED_SIN_BODY, STUB
-from support.micro_host import (
+import opkit.testing
+from opkit.micro_host import (
     MicroHost,
     MicroKernelError,
     build_micro_host,
@@ -36,6 +36,8 @@ from support.micro_host import (
     load_micro_host,
     run_micro,
 )
+from opkit.scaffold import Signature
+from support.kernels import SCALED_SIN_BODY, STUB
 from support.models import convert_fn
 
 LEAKED_DEALLOCATION = "  if (y != nullptr) micro_context->DeallocateTempTfLiteTensor(y);\n"
@@ -106,7 +108,7 @@ def ops(tmp_path_factory: pytest.TempPathFactory) -> Ops:
     edit(dirs["Leaky"] / "leaky_micro.cc", LEAKED_DEALLOCATION, "")
     edit(dirs["Unportable"] / "unportable_micro.cc", STUB, UNPORTABLE_REPORT)
     build_dir = root / "host_build"
-    library = build_micro_host(list(dirs.values()), build_dir)
+    library = build_micro_host(list(dirs.values()), build_dir, cxx_flags="-Werror")
     return Ops(root / "erfc_ops", dirs, load_micro_host(library), build_dir)
 
 
@@ -147,7 +149,7 @@ def edge_cases(dtype: type[np.floating]) -> tuple[npt.NDArray[np.floating], list
 
 
 def test_kernels_are_built_with_firmware_flags(ops: Ops) -> None:
-    commands = json.loads((ops.build_dir / "compile_commands.json").read_text())
+    commands = json.loads((ops.build_dir / "build" / "compile_commands.json").read_text())
     kernels = [c["command"] for c in commands if c["file"].endswith("_micro.cc")]
     assert len(kernels) == len(ops.dirs)
     for command in kernels:
@@ -220,15 +222,7 @@ def test_erfc_keeps_the_shape(ops: Ops, shape: tuple[int, ...]) -> None:
 
 @pytest.fixture(scope="module")
 def erfc_tflite_library(ops: Ops) -> Path:
-    # Through the CLI: in-process opkit.build() leaves its output pipe unclosed
-    # (a ResourceWarning, an error under this suite's filterwarnings).
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "opkit"), "build", str(ops.erfc_folder)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    return Path(result.stdout.strip().splitlines()[-1])
+    return opkit.build(ops.erfc_folder, echo=lambda _: None)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
@@ -411,3 +405,73 @@ def test_messages_keep_to_what_tflm_can_print(ops: Ops) -> None:
         'Unportable: Invoke: ReportError format "%s: x[0] is %f" uses %f, which TFLM\'s printf '
         "may not format (keep to %s, %d and %u)",
     )
+
+
+# ---- opkit test: both flavours of the user's ops ------------------------------
+
+
+def test_opkit_test_checks_each_kernel_flavour(tmp_path: Path) -> None:
+    """Erfc in both flavours, ScaledSin as a TFLM kernel only: `opkit build` builds the op
+    library and the micro host, `opkit test` checks every kernel against its reference."""
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"}
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(bin_dir / args[0]), *args[1:]],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
+
+    (tmp_path / "scaled_sin_ref.py").write_text(
+        "import tensorflow as tf\n\n\ndef scaled_sin(x):\n    return 2.0 * tf.sin(x)\n"
+    )
+    assert cli("scaffold-op", "Erfc", "--target", "both").returncode == 0
+    micro_only = cli(
+        "scaffold-op",
+        "ScaledSin",
+        "--input",
+        "x",
+        "--output",
+        "y",
+        "--attr",
+        "scale:float=2.0",
+        "--dtypes",
+        "float32",
+        "--reference",
+        "scaled_sin_ref:scaled_sin",
+        "--target",
+        "micro",
+    )
+    assert micro_only.returncode == 0, micro_only.stderr
+    assert "export-cpp MODEL --ops ops --out DIR --target micro" in micro_only.stdout
+
+    built = cli("opkit", "build")
+    assert built.returncode == 0, built.stderr
+    assert built.stdout.split() == [
+        str(tmp_path / "ops" / "build" / "libops.so"),
+        str(tmp_path / "ops" / "build" / "libops_micro_host.so"),
+    ]
+    stub = cli("opkit", "test")
+    assert stub.returncode == 1
+    assert "ScaledSin: not implemented — edit" in stub.stdout
+    assert "1 failed, 1 passed" in stub.stdout
+
+    edit(tmp_path / "ops" / "scaled_sin" / "scaled_sin_micro.cc", STUB, SCALED_SIN_BODY)
+    passed = cli("opkit", "test")
+    assert passed.returncode == 0, passed.stdout
+    assert "2 passed" in passed.stdout
+
+    results = opkit.testing.check_op(
+        tmp_path / "ops" / "erfc",
+        library=tmp_path / "ops" / "build" / "libops.so",
+        micro_host=tmp_path / "ops" / "build" / "libops_micro_host.so",
+    )
+    assert sorted({(r.flavour, r.dtype) for r in results}) == [
+        ("TFLite", "float32"),
+        ("TFLite", "float64"),
+        ("TFLite Micro", "float32"),
+        ("TFLite Micro", "float64"),
+    ]

@@ -296,16 +296,12 @@ def _print_scaffolded(result: Any) -> None:
             f"{', '.join(result.spec.dtypes_of(result.spec.inputs[0]))}"
         )
     ops_dir = os.path.relpath(result.op_dir.parent, cwd)
-    if (
-        any(w.path.name == result.spec.kernel_file for w in result.written)
-        or (result.op_dir / result.spec.kernel_file).is_file()
-    ):
-        print(f"then:  opkit build {ops_dir} && opkit test {ops_dir}")
-    else:
+    print(f"then:  opkit build {ops_dir} && opkit test {ops_dir}")
+    if (result.op_dir / result.spec.micro_kernel_file).is_file():
         print(
-            f"then:  opkit export-cpp MODEL --ops {ops_dir} --out DIR --target micro "
-            "(the TFLM kernel builds in your firmware; --target both adds a TFLite kernel "
-            "that `opkit test` checks against TensorFlow)"
+            "       (`opkit test` runs the TFLM kernel here, in opkit's stand-in TFLM runtime; "
+            f"`opkit export-cpp MODEL --ops {ops_dir} --out DIR --target micro` makes the "
+            "firmware sources)"
         )
 
 
@@ -345,22 +341,34 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .project import build
+    from .project import build, open_project
 
-    print(build(args.dir))
+    build(args.dir)
+    for path in _built(open_project(args.dir)):
+        print(path)
     return 0
+
+
+def _built(project: Any) -> list[Any]:
+    """What `opkit build` made: the op library and the micro host, if the ops have them."""
+    tflite, micro = project.kernel_folders()
+    return [project.library] * bool(tflite) + [project.micro_host] * bool(micro)
 
 
 def _test(args: argparse.Namespace) -> int:
     from .project import build, open_project
 
-    library = build(args.dir)
+    build(args.dir)
     project = open_project(args.dir)
     extra = [a for a in args.pytest_args if a != "--"]
     if args.select:
         extra += ["-k", args.select]
     command = [sys.executable, "-m", "pytest", str(project.root), "-p", "no:cacheprovider", *extra]
-    env = {**os.environ, "OPKIT_LIBRARY": str(library)}
+    env = {
+        **os.environ,
+        "OPKIT_LIBRARY": str(project.library),
+        "OPKIT_MICRO_HOST": str(project.micro_host),
+    }
     return subprocess.run(command, env=env, check=False).returncode
 
 

@@ -287,12 +287,16 @@ def render_op_glue(spec: OpSpec) -> str:
     )
 
 
-def render_project(project: str, folders: Sequence[str]) -> str:
+def render_project(project: str, folders: Sequence[str], micro_folders: Sequence[str] = ()) -> str:
+    """An ops folder's CMakeLists.txt: the op library from ``folders`` (those with
+    a TFLite kernel), and the micro host from ``micro_folders`` (those with a
+    TFLM kernel)."""
     return _render(
         "CMakeLists.txt.j2",
         mark=GENERATED_MARK,
         library=library_name(project),
         folders=sorted(folders),
+        micro_folders=sorted(micro_folders),
     )
 
 
@@ -322,16 +326,21 @@ def render_op(
     ]
 
 
-def render_glue(project: str, specs: Iterable[tuple[str, OpSpec]]) -> list[RenderedFile]:
-    """opkit's generated files for an ops folder: (folder, spec) of each op."""
-    specs = list(specs)
+def render_glue(
+    project: str,
+    specs: Iterable[tuple[str, OpSpec]],
+    *,
+    tflite_folders: Sequence[str],
+    micro_folders: Sequence[str] = (),
+) -> list[RenderedFile]:
+    """opkit's generated files for an ops folder: (folder, spec) of each op, and
+    which folders hold a kernel of each flavour."""
     files = [
         RenderedFile(f"{folder}/opkit_op.cmake", render_op_glue(spec), "opkit")
         for folder, spec in specs
     ]
-    files.append(
-        RenderedFile("CMakeLists.txt", render_project(project, [f for f, _ in specs]), "opkit")
-    )
+    project_file = render_project(project, tflite_folders, micro_folders)
+    files.append(RenderedFile("CMakeLists.txt", project_file, "opkit"))
     return files
 
 

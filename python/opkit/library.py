@@ -80,13 +80,24 @@ def load_library(path: str | os.PathLike[str]) -> OpLibrary:
         return library
 
 
-def _load_snapshot(path: Path) -> OpLibrary:
+def snapshot_copy(path: Path) -> Path:
+    """A private copy of the shared library at ``path``, named by its content.
+
+    The dynamic loader keeps a library open by path, so loading a rebuilt one
+    at the same path would silently return the old code; a copy per content
+    makes every rebuild load as itself.
+    """
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     snapshot = _snapshot_root() / f"{path.stem}-{digest}{path.suffix}"
     if not snapshot.exists():
         staging = snapshot.with_suffix(".partial")
         shutil.copyfile(path, staging)
         staging.replace(snapshot)
+    return snapshot
+
+
+def _load_snapshot(path: Path) -> OpLibrary:
+    snapshot = snapshot_copy(path)
     try:
         info = _core.library_info(str(snapshot))
     except ValueError as error:

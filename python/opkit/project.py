@@ -49,7 +49,32 @@ class OpsProject:
 
     @property
     def library(self) -> Path:
+        """The op library of the ops' TFLite kernels (for the Python interpreters)."""
         return self.build_dir / f"lib{self.name}.so"
+
+    @property
+    def micro_host(self) -> Path:
+        """The library that runs the ops' TFLM kernels on this machine (opkit.micro_host)."""
+        return self.build_dir / f"lib{self.name}_micro_host.so"
+
+    def kernel_folders(self) -> tuple[list[str], list[str]]:
+        """(the op folders with a TFLite kernel, those with a TFLM kernel)."""
+        tflite, micro = [], []
+        for folder, spec in self.ops:
+            op_dir = self.root / folder
+            has_tflite = all((op_dir / source).is_file() for source in spec.source_files)
+            has_micro = (op_dir / spec.micro_kernel_file).is_file()
+            if not has_tflite and not has_micro:
+                raise OpkitError(
+                    f"op {spec.name} in {op_dir} has no kernel ({spec.source_files[0]} or "
+                    f"{spec.micro_kernel_file}); write one with "
+                    f"`scaffold-op {spec.name} --dir {self.root}`"
+                )
+            if has_tflite:
+                tflite.append(folder)
+            if has_micro:
+                micro.append(folder)
+        return tflite, micro
 
 
 def open_project(directory: str | os.PathLike[str]) -> OpsProject:
@@ -87,17 +112,23 @@ def open_project(directory: str | os.PathLike[str]) -> OpsProject:
 
 def sync_glue(project: OpsProject) -> list[Written]:
     """Regenerates opkit's files (each opkit_op.cmake, CMakeLists.txt) from the specs."""
-    return write_files(project.root, render_glue(project.name, project.ops))
+    tflite, micro = project.kernel_folders()
+    glue = render_glue(project.name, project.ops, tflite_folders=tflite, micro_folders=micro)
+    return write_files(project.root, glue)
 
 
 def build(directory: str | os.PathLike[str], *, echo: Echo | None = None) -> Path:
-    """Configures (once) and builds the op library of an ops folder; returns its path.
+    """Configures (once) and builds an ops folder; returns its op library's path.
 
-    Progress and compiler messages go to ``echo`` line by line (default: stderr).
+    The op library holds the ops' TFLite kernels; ops with a TensorFlow Lite
+    Micro kernel are also built into ``project.micro_host`` (for an ops folder
+    of TFLM kernels only, that is the path returned). Progress and compiler
+    messages go to ``echo`` line by line (default: stderr).
     """
     echo = echo or _to_stderr
     project = open_project(directory)
     sync_glue(project)
+    tflite, micro = project.kernel_folders()
     cmake = shutil.which("cmake")
     if cmake is None:
         raise BuildError("cmake is not installed: pip install cmake")
@@ -122,9 +153,12 @@ def build(directory: str | os.PathLike[str], *, echo: Echo | None = None) -> Pat
         echo,
         f"building {directory} failed (see the compiler's messages above)",
     )
-    if not project.library.is_file():
-        raise BuildError(f"the build finished but {project.library} is missing")
-    return project.library
+    built = [project.library] if tflite else []
+    built += [project.micro_host] if micro else []
+    for path in built:
+        if not path.is_file():
+            raise BuildError(f"the build finished but {path} is missing")
+    return built[0]
 
 
 def _to_stderr(line: str) -> None:

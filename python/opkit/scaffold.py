@@ -17,13 +17,13 @@ from typing import Any
 
 import tomllib
 
-from .codegen import RenderedFile, Target, render_op, render_project
+from .codegen import Target, render_op
 from .dtypes import DTYPES
 from .errors import OpkitError, SpecError
 from .fusion import fused_op
 from .known_ops import KNOWN_MATH, KnownMath, conversion, math_for
 from .names import check_op_name
-from .project import OpsProject, open_project
+from .project import open_project, sync_glue
 from .spec import ATTR_KINDS, Attr, AttrValue, OpSpec, TensorArg, load_spec, validate
 from .tflite_model import CustomOpNode, summarize
 from .writer import Written, write_files
@@ -102,7 +102,7 @@ def write_op(
         spec = kept
     math = math_for(spec)
     written = write_files(root, render_op(spec, root.name, math, target), force=force)
-    written += write_files(root, [_project_file(open_project(root))])
+    written += [w for w in sync_glue(open_project(root)) if w.path.name == "CMakeLists.txt"]
     return ScaffoldResult(spec=spec, op_dir=op_dir, written=written, math=math, notes=notes)
 
 
@@ -262,12 +262,6 @@ def _ops_dir(directory: str | os.PathLike[str]) -> Path:
     if not root.exists() and not root.parent.is_dir():
         raise OpkitError(f"cannot create {directory}: its parent folder does not exist")
     return root
-
-
-def _project_file(project: OpsProject) -> RenderedFile:
-    return RenderedFile(
-        "CMakeLists.txt", render_project(project.name, [f for f, _ in project.ops]), "opkit"
-    )
 
 
 def _refuse_builtin(name: str, fused: bool) -> None:

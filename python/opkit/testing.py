@@ -1,11 +1,13 @@
-"""Checking an op's kernel against its reference, through a real converted model.
+"""Checking an op's kernels against its reference, through a real converted model.
 
 ``check_op(op_dir)`` is what a scaffolded ``test_<op>.py`` calls: it converts
 the op's reference (a TensorFlow callable, or a Python function fused into the
 custom op) into a .tflite model, runs that model with the op library, and
 compares every output with the reference's on random inputs from the op's
-domain plus edge values (0, -0, +-inf, NaN, the domain's ends). Needs
-TensorFlow.
+domain plus edge values (0, -0, +-inf, NaN, the domain's ends). An op with a
+TensorFlow Lite Micro kernel (<op>_micro.cc) has it checked too, on the same
+inputs and with the custom options the converter wrote, run on this machine
+by opkit's stand-in TFLM runtime (opkit.micro_host). Needs TensorFlow.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from ._tf import import_tensorflow
 from .errors import OpkitError
 from .fusion import convert_with_fusion, fusable
 from .interpreter import Interpreter
+from .micro_host import load_micro_host, run_micro
 from .names import library_name
 from .spec import OpSpec, TensorArg, load_spec
 from .tflite_model import summarize
@@ -36,6 +39,8 @@ SAMPLES = 512
 
 @dataclass(frozen=True)
 class CheckResult:
+    flavour: str
+    """"TFLite" or "TFLite Micro": which of the op's kernels."""
     dtype: str
     output: str
     max_abs_error: float
@@ -47,21 +52,30 @@ def check_op(
     op_dir: str | os.PathLike[str],
     *,
     library: str | os.PathLike[str] | None = None,
+    micro_host: str | os.PathLike[str] | None = None,
     dtypes: Sequence[str] | None = None,
     inputs: Sequence[np.ndarray] | None = None,
     runtime: str = "litert",
     seed: int = 0,
 ) -> list[CheckResult]:
-    """Runs the op through the interpreter for each dtype and compares with the reference.
+    """Runs the op's kernels for each dtype and compares them with the reference.
 
-    ``library`` defaults to $OPKIT_LIBRARY (set by `opkit test`), else the
-    ops folder's build output. Raises AssertionError naming the worst element
-    when an output differs beyond the spec's tolerance.
+    The TFLite kernel (if the op has one) runs through the interpreter with
+    ``library``: $OPKIT_LIBRARY (set by `opkit test`), else the ops folder's
+    build output. The TFLM kernel (if any) runs in ``micro_host``:
+    $OPKIT_MICRO_HOST, else the ops folder's. Raises AssertionError naming the
+    worst element when an output differs beyond the spec's tolerance.
     """
     op_dir = Path(op_dir).resolve()
     spec = load_spec(op_dir / "op.toml")
-    library_path = Path(library or os.environ.get("OPKIT_LIBRARY") or _default_library(op_dir))
-    if not library_path.is_file():
+    has_tflite = all((op_dir / source).is_file() for source in spec.source_files)
+    host = None
+    if (op_dir / spec.micro_kernel_file).is_file():
+        host = load_micro_host(
+            micro_host or os.environ.get("OPKIT_MICRO_HOST") or _default_build(op_dir, True)
+        )
+    library_path = Path(library or os.environ.get("OPKIT_LIBRARY") or _default_build(op_dir))
+    if has_tflite and not library_path.is_file():
         raise OpkitError(
             f"op library {library_path} not found; build it with `opkit build {op_dir.parent}`"
         )
@@ -71,21 +85,31 @@ def check_op(
         rng = np.random.default_rng(seed)
         arrays = list(inputs) if inputs is not None else _inputs(spec, dtype, rng)
         model = _model(spec, reference, arrays)
-        interpreter = Interpreter(
-            model,
-            op_libraries=[library_path, catalog_library()],
-            runtime=runtime,  # type: ignore[arg-type]
-        )
-        got = _run(interpreter, arrays)
         expected = _call(reference, spec, arrays)
-        for arg, actual, want in zip(spec.outputs, got, expected, strict=True):
-            results.append(_compare(spec, arg, dtype, actual, want, arrays))
+        runs: list[tuple[str, list[np.ndarray]]] = []
+        if has_tflite:
+            interpreter = Interpreter(
+                model,
+                op_libraries=[library_path, catalog_library()],
+                runtime=runtime,  # type: ignore[arg-type]
+            )
+            runs.append(("TFLite", _run(interpreter, arrays)))
+        if host is not None:
+            (node,) = (n for n in summarize(model).custom_nodes if n.op[0] == spec.name)
+            outputs = [(np.shape(e), np.asarray(e).dtype) for e in expected]
+            got = run_micro(host, spec.name, arrays, outputs, node.custom_options)
+            runs.append(("TFLite Micro", got))
+        for flavour, got in runs:
+            for arg, actual, want in zip(spec.outputs, got, expected, strict=True):
+                results.append(_compare(spec, flavour, arg, dtype, actual, want, arrays))
     return results
 
 
-def _default_library(op_dir: Path) -> Path:
+def _default_build(op_dir: Path, micro_host: bool = False) -> Path:
+    """Where `opkit build` puts the op library (or the micro host) of op_dir's folder."""
     ops = op_dir.parent
-    return ops / "build" / f"lib{library_name(ops.name)}.so"
+    suffix = "_micro_host" if micro_host else ""
+    return ops / "build" / f"lib{library_name(ops.name)}{suffix}.so"
 
 
 def _dispatch_types(spec: OpSpec) -> tuple[str, ...]:
@@ -95,11 +119,14 @@ def _dispatch_types(spec: OpSpec) -> tuple[str, ...]:
     return (spec.outputs[0].type,)
 
 
-def _input_dtype(spec: OpSpec, arg: TensorArg, dtype: str) -> str:
+def _dispatched(spec: OpSpec, arg: TensorArg) -> bool:
+    """Whether ``arg`` has the type variable the kernel dispatches on."""
     dispatch = next((a.type for a in (*spec.inputs, *spec.outputs) if a.type in spec.type_vars), "")
-    if arg.type == dispatch:
-        return dtype
-    return spec.dtypes_of(arg)[0]
+    return arg.type == dispatch
+
+
+def _input_dtype(spec: OpSpec, arg: TensorArg, dtype: str) -> str:
+    return dtype if _dispatched(spec, arg) else spec.dtypes_of(arg)[0]
 
 
 def _inputs(spec: OpSpec, dtype: str, rng: np.random.Generator) -> list[np.ndarray]:
@@ -110,7 +137,7 @@ def _inputs(spec: OpSpec, dtype: str, rng: np.random.Generator) -> list[np.ndarr
             arrays.append(_float_values(spec, arg_dtype, rng))
         elif arg_dtype.kind == "b":
             arrays.append(rng.random(SAMPLES) < 0.5)
-        elif _input_dtype(spec, arg, dtype) != dtype:
+        elif not _dispatched(spec, arg):
             # An integer side input (an axis, an index): the simplest valid value.
             arrays.append(np.array(0, arg_dtype))
         else:
@@ -239,13 +266,15 @@ def _tolerance(table: dict[str, float], dtype: str, default: dict[str, float]) -
 
 def _compare(
     spec: OpSpec,
+    flavour: str,
     arg: TensorArg,
     dtype: str,
     actual: np.ndarray,
     expected: np.ndarray,
     arrays: Sequence[np.ndarray],
 ) -> CheckResult:
-    where = f"{spec.name} ({dtype}) output {arg.name}"
+    kernel = "" if flavour == "TFLite" else f" {flavour} kernel"
+    where = f"{spec.name}{kernel} ({dtype}) output {arg.name}"
     assert actual.shape == expected.shape, (
         f"{where}: shape {actual.shape}, reference {expected.shape}"
     )
@@ -255,7 +284,7 @@ def _compare(
     if actual.dtype.kind != "f":
         mismatch = np.flatnonzero(actual.ravel() != expected.ravel())
         assert mismatch.size == 0, f"{where}: {mismatch.size} elements differ"
-        return CheckResult(dtype, arg.name, 0.0, 0.0, actual.size)
+        return CheckResult(flavour, dtype, arg.name, 0.0, 0.0, actual.size)
     rtol = _tolerance(dict(spec.verify.rtol), dtype, DEFAULT_RTOL)
     atol = _tolerance(dict(spec.verify.atol), dtype, DEFAULT_ATOL)
     a = actual.astype(np.float64).ravel()
@@ -277,6 +306,7 @@ def _compare(
         )
     finite = np.isfinite(abs_error)
     return CheckResult(
+        flavour,
         dtype,
         arg.name,
         float(abs_error[finite].max(initial=0.0)),

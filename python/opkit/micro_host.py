@@ -1,16 +1,19 @@
-"""Running TensorFlow Lite Micro kernels on the host, through tflm_host.cc.
+"""Running TensorFlow Lite Micro kernels on this machine, through opkit's
+stand-in TFLM runtime (cpp/micro_host/tflm_host.cc).
 
-``build_micro_host(op_dirs, build_dir)`` builds the op folders' ``<op>_micro.cc``
-kernels (``opkit_add_op_library(... MICRO ...)``, strict flags) together with
-the stand-in TFLM runtime in ``tflm_host/`` into one shared library;
-``load_micro_host`` opens it; ``run_micro`` runs one op the way a TFLM
-interpreter runs a one-node model (Init, Prepare, Invoke, Free) and returns
-its outputs, or raises ``MicroKernelError`` with the kernel's message.
+An ops folder's ``opkit build`` builds its TFLM kernels into such a library
+(``opkit_add_micro_host``; ``OpsProject.micro_host``); ``build_micro_host``
+builds one from any op folders. ``load_micro_host`` opens it; ``run_micro``
+runs one op the way a TFLM interpreter runs a one-node model (Init, Prepare,
+Invoke, Free) and returns its outputs, or raises ``MicroKernelError`` with the
+kernel's message. ``opkit.testing.check_op`` uses it to check micro kernels
+against their reference.
 """
 
 from __future__ import annotations
 
 import ctypes
+import os
 import shutil
 import subprocess
 from collections.abc import Sequence
@@ -21,8 +24,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-HOST_DIR = Path(__file__).resolve().parent / "tflm_host"
-LIBRARY_NAME = "libopkit_tflm_host.so"
+from ._paths import cmake_dir
+from .errors import BuildError, OpkitError
+from .library import snapshot_copy
 
 # Enough for any kernel opkit scaffolds: a few persistent bytes of attributes
 # and Prepare's temporary TfLiteTensors.
@@ -54,7 +58,7 @@ STAGES = {1: "call", 2: "Init", 3: "Prepare", 4: "Invoke", 5: "Free"}
 POISON = 0xA5
 
 
-class MicroKernelError(RuntimeError):
+class MicroKernelError(OpkitError):
     """A run that failed; ``stage`` is "Init", "Prepare", "Invoke", "Free" or "call"."""
 
     def __init__(self, stage: str, message: str) -> None:
@@ -83,46 +87,80 @@ class MicroHost:
     ops: tuple[str, ...]
 
 
-def build_micro_host(op_dirs: Sequence[Path], build_dir: Path) -> Path:
-    """Builds the micro kernels of ``op_dirs`` with the host runtime; returns the library.
+def build_micro_host(
+    op_dirs: Sequence[str | os.PathLike[str]],
+    build_dir: str | os.PathLike[str],
+    *,
+    cxx_flags: str = "",
+) -> Path:
+    """Builds the TFLM kernels of ``op_dirs`` with the host runtime; returns the library.
 
     ``op_dirs`` may live anywhere (each holds op.toml, opkit_op.cmake and
     ``<op>_micro.cc``). Configures ``build_dir`` once; later calls rebuild
-    incrementally. Raises ``RuntimeError`` with CMake's output on failure.
+    incrementally. ``cxx_flags``: more compiler flags (e.g. "-Werror").
     """
     cmake = shutil.which("cmake")
-    assert cmake is not None, "cmake is required by the test suite"
+    if cmake is None:
+        raise BuildError("cmake is not installed: pip install cmake")
+    build_dir = Path(build_dir)
+    project = build_dir / "project"
+    project.mkdir(parents=True, exist_ok=True)
+    folders = "\n".join(f'  "{_cmake_path(d)}"' for d in op_dirs)
+    listing = (
+        "cmake_minimum_required(VERSION 3.20)\n"
+        "project(opkit_micro_host LANGUAGES CXX)\n"
+        "set(CMAKE_EXPORT_COMPILE_COMMANDS ON)\n"
+        "find_package(opkit REQUIRED)\n"
+        f"opkit_add_micro_host(opkit_micro_host OPS\n{folders}\n)\n"
+    )
+    listfile = project / "CMakeLists.txt"
+    if not listfile.is_file() or listfile.read_text() != listing:
+        listfile.write_text(listing)
     generator = ["-G", "Ninja"] if shutil.which("ninja") else []
-    folders = ";".join(str(Path(d).resolve()) for d in op_dirs)
     steps = [
         [
             cmake,
             "-S",
-            str(HOST_DIR),
+            str(project),
             "-B",
-            str(build_dir),
+            str(build_dir / "build"),
             *generator,
             "-DCMAKE_BUILD_TYPE=Release",
-            f"-DOPKIT_HOST_OPS={folders}",
+            f"-Dopkit_DIR={cmake_dir()}",
+            f"-DCMAKE_CXX_FLAGS={cxx_flags}",
         ],
-        [cmake, "--build", str(build_dir)],
+        [cmake, "--build", str(build_dir / "build")],
     ]
     for command in steps:
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
-            raise RuntimeError(
-                f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}".rstrip()
+            raise BuildError(
+                f"building the micro host in {build_dir} failed:\n{result.stdout}{result.stderr}"
             )
-    return build_dir / LIBRARY_NAME
+    return build_dir / "build" / "libopkit_micro_host.so"
 
 
-def load_micro_host(path: Path) -> MicroHost:
-    """Opens a library built by ``build_micro_host``.
+def _cmake_path(folder: str | os.PathLike[str]) -> str:
+    path = Path(folder).resolve()
+    text = path.as_posix()
+    if any(c in text for c in '"\\;$'):
+        raise OpkitError(f"op folder {path}: its path has a character CMake would misread")
+    return text
 
-    The process keeps it open: a library rebuilt at the same path is not
-    reloaded, so build changed kernels into another ``build_dir``.
+
+def load_micro_host(path: str | os.PathLike[str]) -> MicroHost:
+    """Opens a library built by ``build_micro_host`` or ``opkit build``.
+
+    Loads a snapshot of the file (see library.snapshot_copy), so a rebuilt
+    library loads as itself.
     """
-    cdll = ctypes.CDLL(str(path))
+    path = Path(path).resolve()
+    if not path.is_file():
+        raise OpkitError(
+            f"micro host library {path} not found; build it with `opkit build` "
+            "on an ops folder whose ops have TFLM kernels (<op>_micro.cc)"
+        )
+    cdll = ctypes.CDLL(str(snapshot_copy(path)))
     cdll.opkit_micro_op_count.restype = ctypes.c_int
     cdll.opkit_micro_op_count.argtypes = []
     cdll.opkit_micro_op_name.restype = ctypes.c_char_p

@@ -1,10 +1,10 @@
 // A host stand-in for the slice of TensorFlow Lite Micro that opkit's micro
-// kernels use, so that the tests run those kernels on the development machine
-// the way a TFLM interpreter runs them on a device.
+// kernels use, so that `opkit test` (and opkit's own tests) run those kernels
+// on the development machine the way a TFLM interpreter runs them on a device.
 //
 // opkit/tflm.h declares the TFLM API (when OPKIT_TFLM_STANDIN is defined) and
 // defines none of it; this file supplies the definitions, plus a small C API
-// that tests/support/micro_host.py calls through ctypes. What it mirrors:
+// that opkit/micro_host.py calls through ctypes. What it mirrors:
 //
 // - memory for kernels comes only from an arena, a fixed byte array handed in
 //   by the caller: persistent buffers from its end, temporary tensors from its
@@ -19,9 +19,9 @@
 // - the resolver copies registrations and refuses duplicates and overflow.
 //
 // It is a test harness, not a TFLM: one node per run, no memory planning, no
-// scratch buffers, no profiler. Build it with tests/support/tflm_host/
-// CMakeLists.txt, which defines OPKIT_HOST_OPS_HEADER (the header
-// opkit_add_op_library(... MICRO ...) generates for the kernels under test).
+// scratch buffers, no profiler. opkit_add_micro_host() (cmake/) builds it,
+// defining OPKIT_HOST_OPS_HEADER: the header opkit_add_op_library(... MICRO
+// ...) generates for the kernels under test.
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>

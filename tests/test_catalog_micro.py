@@ -18,11 +18,16 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import tensorflow as tf
 
-from opkit.micro_host import MicroHost, build_micro_host, load_micro_host, run_micro
+from opkit.micro_host import MicroHost
 from opkit.names import snake_case
-from support.catalog_check import OpAccuracy, assess, elementwise_ops, sample, tf_function
+from support.catalog_check import (
+    OpAccuracy,
+    build_catalog_micro_host,
+    check_catalog,
+    elementwise_ops,
+    micro_runner,
+)
 from support.native import forbidden_in_firmware
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -36,8 +41,7 @@ def catalog_op_dirs() -> list[Path]:
 
 @pytest.fixture(scope="module")
 def host(tmp_path_factory: pytest.TempPathFactory) -> MicroHost:
-    build_dir = tmp_path_factory.mktemp("catalog_micro")
-    return load_micro_host(build_micro_host(catalog_op_dirs(), build_dir, cxx_flags="-Werror"))
+    return build_catalog_micro_host(tmp_path_factory.mktemp("catalog_micro"))
 
 
 def test_every_elementwise_catalog_op_has_a_micro_kernel(host: MicroHost) -> None:
@@ -47,15 +51,12 @@ def test_every_elementwise_catalog_op_has_a_micro_kernel(host: MicroHost) -> Non
 
 @pytest.fixture(scope="module", params=[np.float32, np.float64], ids=["float32", "float64"])
 def reports(request: pytest.FixtureRequest, host: MicroHost) -> dict[str, OpAccuracy]:
-    dtype = request.param
-    rng = np.random.default_rng(7)
-    results = {}
-    for name in elementwise_ops():
-        x = sample(name, dtype, SAMPLES, rng)
-        (ours,) = run_micro(host, name, [x], [(x.shape, dtype)])
-        theirs = tf_function(name)(tf.constant(x)).numpy()
-        results[name] = assess(name, x, ours, theirs, true_ulps=2.0)
-    return results
+    return {
+        r.name: r
+        for r in check_catalog(
+            elementwise_ops(), request.param, SAMPLES, seed=7, run=micro_runner(host), true_ulps=2.0
+        )
+    }
 
 
 @pytest.mark.parametrize("name", elementwise_ops())

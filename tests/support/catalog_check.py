@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import mpmath
@@ -29,6 +30,8 @@ import tensorflow as tf
 import opkit
 from opkit.fusion import convert_with_fusion
 from opkit.known_ops import KNOWN_MATH
+from opkit.micro_host import MicroHost, build_micro_host, load_micro_host, run_micro
+from opkit.names import snake_case
 
 F32_ULPS = 4
 F64_RTOL = 1e-13
@@ -327,15 +330,46 @@ def oscillation_scale(name: str, x: float) -> float:
     return 0.0
 
 
+Runner = Callable[[list[str], list[np.ndarray]], list[np.ndarray]]
+
+
 def check_catalog(
-    names: Iterable[str], dtype: Any, count: int, seed: int = 0, max_truth_checks: int = 2000
+    names: Iterable[str],
+    dtype: Any,
+    count: int,
+    seed: int = 0,
+    max_truth_checks: int = 2000,
+    *,
+    run: Runner = run_catalog,
+    true_ulps: float = 1.0,
 ) -> list[OpAccuracy]:
+    """Samples each op, runs it with ``run`` (default: the catalog library through a
+    converted model) and assesses the results against TensorFlow's."""
     names = list(names)
     rng = np.random.default_rng(seed)
     inputs = [sample(name, dtype, count, rng) for name in names]
-    outputs = run_catalog(names, inputs)
+    outputs = run(names, inputs)
     reports = []
     for name, x, ours in zip(names, inputs, outputs, strict=True):
         theirs = tf_function(name)(tf.constant(x)).numpy()
-        reports.append(assess(name, x, ours, theirs, max_truth_checks))
+        reports.append(assess(name, x, ours, theirs, max_truth_checks, true_ulps))
     return reports
+
+
+def micro_runner(host: MicroHost) -> Runner:
+    """Runs each op's TFLM kernel in ``host`` (opkit.micro_host) instead."""
+
+    def run(names: list[str], inputs: list[np.ndarray]) -> list[np.ndarray]:
+        return [
+            run_micro(host, name, [x], [(x.shape, x.dtype)])[0]
+            for name, x in zip(names, inputs, strict=True)
+        ]
+
+    return run
+
+
+def build_catalog_micro_host(build_dir: Path) -> MicroHost:
+    """The catalog's elementwise TFLM kernels, from this checkout, in a micro host."""
+    root = Path(__file__).resolve().parents[2]
+    folders = [root / "ops" / snake_case(name) for name in elementwise_ops()]
+    return load_micro_host(build_micro_host(folders, build_dir, cxx_flags="-Werror"))

@@ -10,8 +10,13 @@
 include_guard(GLOBAL)
 
 function(opkit_catalog_options target)
-  find_package(Threads REQUIRED)
-  target_link_libraries(${target} PUBLIC Threads::Threads)
+  if(CMAKE_SYSTEM_NAME STREQUAL "Generic")
+    # Bare metal: no threads to split the work over.
+    target_compile_definitions(${target} PRIVATE OPKIT_CATALOG_NO_THREADS)
+  else()
+    find_package(Threads REQUIRED)
+    target_link_libraries(${target} PUBLIC Threads::Threads)
+  endif()
   if(NOT CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     return()
   endif()

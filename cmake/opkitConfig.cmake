@@ -4,7 +4,7 @@
 #
 # Two layouts: inside the Python package (<pkg>/cmake, see opkit.cmake_dir(),
 # next to <pkg>/include and <pkg>/runtime), and an install prefix
-# (<prefix>/lib/cmake/opkit, with <prefix>/include and <prefix>/share/opkit).
+# (<libdir>/cmake/opkit, with <includedir> and <datadir>/opkit).
 get_filename_component(_opkit_here "${CMAKE_CURRENT_LIST_DIR}" ABSOLUTE)
 if(EXISTS "${_opkit_here}/../include/opkit/tflite_c.h")
   get_filename_component(OPKIT_INCLUDE_DIR "${_opkit_here}/../include" ABSOLUTE)
@@ -12,9 +12,8 @@ if(EXISTS "${_opkit_here}/../include/opkit/tflite_c.h")
   get_filename_component(OPKIT_MICRO_HOST_SOURCE "${_opkit_here}/../micro_host/tflm_host.cc"
                          ABSOLUTE)
 else()
-  get_filename_component(_opkit_prefix "${_opkit_here}/../../.." ABSOLUTE)
-  set(OPKIT_INCLUDE_DIR "${_opkit_prefix}/include")
-  set(_opkit_runtime "${_opkit_prefix}/share/opkit/runtime")
+  # Written by opkit_install_op_libraries for the install's own folders.
+  include("${_opkit_here}/opkitInstallLayout.cmake")
 endif()
 set(OPKIT_RUNTIME_SOURCES "${_opkit_runtime}/delegate.cc")
 include("${CMAKE_CURRENT_LIST_DIR}/opkitOpLibrary.cmake")

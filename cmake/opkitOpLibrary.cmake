@@ -33,12 +33,21 @@
 include_guard(GLOBAL)
 
 set(_OPKIT_TEMPLATE_DIR "${CMAKE_CURRENT_LIST_DIR}")
-set(OPKIT_TFLITE_INCLUDE_DIRS "" CACHE STRING
-    "Include directories of TFLite (its source checkout) for STATIC op libraries")
-set(OPKIT_TFLM_INCLUDE_DIRS "" CACHE STRING
-    "Include directories of TensorFlow Lite Micro for MICRO op libraries")
-option(OPKIT_COMPILE_CHECK
-       "Compile STATIC/MICRO op libraries against opkit's stand-in TFLite/TFLM declarations" OFF)
+# Declared only when not set already: with CMake's policy CMP0126 OLD (a
+# project requiring 3.20), declaring a cache entry would erase a value the
+# including project set as a normal variable first.
+if(NOT DEFINED OPKIT_TFLITE_INCLUDE_DIRS)
+  set(OPKIT_TFLITE_INCLUDE_DIRS "" CACHE STRING
+      "Include directories of TFLite (its source checkout) for STATIC op libraries")
+endif()
+if(NOT DEFINED OPKIT_TFLM_INCLUDE_DIRS)
+  set(OPKIT_TFLM_INCLUDE_DIRS "" CACHE STRING
+      "Include directories of TensorFlow Lite Micro for MICRO op libraries")
+endif()
+if(NOT DEFINED OPKIT_COMPILE_CHECK)
+  option(OPKIT_COMPILE_CHECK
+         "Compile STATIC/MICRO op libraries against opkit's stand-in TFLite/TFLM declarations" OFF)
+endif()
 
 # Reads one op folder's generated glue into the caller's scope as
 # _opkit_op_{name,version,register,sources,include_dirs}, after checking every value:
@@ -186,6 +195,10 @@ function(opkit_add_op_library target)
     else()
       _opkit_device_library(${target} "${generated}" "${OPKIT_TFLM_INCLUDE_DIRS}" OPKIT_TFLM_STANDIN)
     endif()
+    # TFLM itself is compiled with TF_LITE_STATIC_MEMORY (smaller TfLiteTensor
+    # and TfLiteNode layouts): so must its kernels be, and code that includes
+    # their headers.
+    target_compile_definitions(${target} PUBLIC TF_LITE_STATIC_MEMORY)
     # TFLM kernels allocate nothing from the heap and use neither exceptions
     # nor RTTI; build them the way firmware does.
     if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
@@ -300,8 +313,19 @@ function(opkit_install_op_libraries)
       break()
     endif()
   endforeach()
+  # Where the headers and runtime are, relative to the package folder (the
+  # library folder may be lib, lib64 or lib/<multiarch>).
+  file(RELATIVE_PATH to_prefix "/prefix/${destination}" "/prefix")
+  string(CONFIGURE [=[
+get_filename_component(_opkit_prefix "${CMAKE_CURRENT_LIST_DIR}/@to_prefix@" ABSOLUTE)
+set(OPKIT_INCLUDE_DIR "${_opkit_prefix}/@CMAKE_INSTALL_INCLUDEDIR@")
+set(_opkit_runtime "${_opkit_prefix}/@CMAKE_INSTALL_DATADIR@/opkit/runtime")
+]=] layout @ONLY)
   file(WRITE "${CMAKE_CURRENT_BINARY_DIR}/opkitDependencies.cmake" "${dependencies}")
-  install(FILES "${CMAKE_CURRENT_BINARY_DIR}/opkitDependencies.cmake" DESTINATION "${destination}")
+  file(WRITE "${CMAKE_CURRENT_BINARY_DIR}/opkitInstallLayout.cmake" "${layout}")
+  install(FILES "${CMAKE_CURRENT_BINARY_DIR}/opkitDependencies.cmake"
+                "${CMAKE_CURRENT_BINARY_DIR}/opkitInstallLayout.cmake"
+          DESTINATION "${destination}")
   install(FILES
     "${_OPKIT_TEMPLATE_DIR}/opkitConfig.cmake"
     "${_OPKIT_TEMPLATE_DIR}/opkitOpLibrary.cmake"

@@ -96,6 +96,7 @@ MICRO_FLAGS = [
     "-fno-exceptions",
     "-fno-rtti",
     "-DOPKIT_TFLM_STANDIN",
+    "-DTF_LITE_STATIC_MEMORY",
     f"-I{INCLUDE_DIR}",
 ]
 

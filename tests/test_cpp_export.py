@@ -33,7 +33,7 @@ from opkit.micro_host import build_micro_host, load_micro_host, run_micro
 from opkit.project import build
 from opkit.scaffold import scaffold_from_model, scaffold_op
 from opkit.tflite_model import summarize
-from support.kernels import SCALED_SIN_BODY, STUB
+from support.kernels import SCALED_SIN_BODY, STUB, micro_stub
 from support.layers import ScaledSin, scaled_sin_model
 from support.models import convert_fn
 from support.native import forbidden_in_firmware
@@ -107,9 +107,13 @@ class Workspace:
         scaffold_from_model(root / "two.tflite", directory=self.ops, target="both")
         # Erfc's kernels are in the catalog; the user has a copy of their own.
         scaffold_op("Erfc", directory=self.ops, target="both")
-        for kernel in ("scaled_sin.cc", "scaled_sin_micro.cc"):
+        for kernel, stub in (
+            ("scaled_sin.cc", STUB),
+            ("scaled_sin_micro.cc", micro_stub("scaled_sin_micro.cc")),
+        ):
             path = self.ops / "scaled_sin" / kernel
-            path.write_text(path.read_text().replace(STUB, SCALED_SIN_BODY))
+            assert path.read_text().count(stub) == 1
+            path.write_text(path.read_text().replace(stub, SCALED_SIN_BODY))
 
 
 @pytest.fixture(scope="module")
@@ -135,6 +139,8 @@ def both_host_build(both: Path) -> Path:
         "-DOPKIT_COMPILE_CHECK=ON",
         "-DOPKIT_PYTHON_LIBRARY=ON",
         f"-DCMAKE_CXX_FLAGS={STRICT}",
+        # A Debian-style library folder: the package must not assume lib/.
+        "-DCMAKE_INSTALL_LIBDIR=lib/x86_64-linux-gnu",
     )
     return build_dir
 
@@ -185,8 +191,57 @@ def test_micro_resolver_size_counts_builtins_and_custom_ops(ws: Workspace, both:
     count = len(summary.builtin_ops) + len(summary.custom_ops)
     assert f"constexpr unsigned int kModelOpCount = {count};" in header
     assert "resolver.AddFullyConnected();" in header and "resolver.AddAdd();" in header
-    source = (both / "micro_ops.cc").read_text()
-    assert source.count("resolver.AddCustom(") == len(summary.custom_ops)
+    assert header.count("resolver.AddCustom(") == len(summary.custom_ops)
+    assert (
+        "template TfLiteStatus AddCustomOps<kModelOpCount>" in (both / "micro_ops.cc").read_text()
+    )
+
+
+def test_tflites_own_custom_ops_are_registered_not_required(ws: Workspace, tmp_path: Path) -> None:
+    """AudioSpectrogram converts to a custom op that every TFLite interpreter has: the export
+    registers TFLite's kernel for it, and reports what TFLM lacks (it, and SIGN)."""
+
+    def model_fn(audio: Any, x: Any) -> Any:
+        spectrogram = tf.raw_ops.AudioSpectrogram(
+            input=audio, window_size=16, stride=8, magnitude_squared=False
+        )
+        return spectrogram, tf.math.sign(x) + tf.math.erfc(x)
+
+    model = convert_fn(model_fn, tf.TensorSpec([64, 1], tf.float32), tf.TensorSpec([4], tf.float32))
+    summary = summarize(model)
+    assert summary.tflite_custom_ops == {("AudioSpectrogram", 1): 1}
+    assert summary.custom_ops == {("Erfc", 1): 1}
+    assert all(row.ok for row in opkit.doctor(model).ops)
+    (tmp_path / "audio.tflite").write_bytes(model)
+    result = export_cpp(
+        tmp_path / "audio.tflite", tmp_path / "out", ops_dirs=[ws.ops], target="both"
+    )
+    out = tmp_path / "out"
+    assert (
+        'resolver->AddCustom("AudioSpectrogram", '
+        "tflite::ops::custom::Register_AUDIO_SPECTROGRAM(), 1);"
+        in (out / "builtin_ops.cc").read_text()
+    )
+    header = (out / "micro_ops.h").read_text()
+    assert "//   AudioSpectrogram: TFLM has no kernel for it" in header
+    assert "resolver.AddAdd();" in header
+    assert "kModelOpCount = 4;" in header  # ADD, SIGN, AudioSpectrogram, Erfc
+    assert sorted(result.notes) == [
+        "AudioSpectrogram has no TensorFlow Lite Micro kernel; the firmware cannot run the model",
+        "SIGN has no TensorFlow Lite Micro kernel; the firmware cannot run the model",
+    ]
+    configure_and_build(
+        out, out / "build", "-DOPKIT_COMPILE_CHECK=ON", f"-DCMAKE_CXX_FLAGS={STRICT}"
+    )
+
+
+def test_tflm_method_names() -> None:
+    from opkit.tflite_builtins import tflm_method
+
+    assert tflm_method("CONV_2D") == "AddConv2D"
+    assert tflm_method("CUMSUM") == "AddCumSum"
+    assert tflm_method("TFLite_Detection_PostProcess") == "AddDetectionPostprocess"
+    assert tflm_method("SELECT") is None  # TFLM has SELECT_V2 only
 
 
 # ---- Compiling and running -------------------------------------------------------------
@@ -218,14 +273,16 @@ def test_installed_libraries_are_a_cmake_package(both: Path, both_host_build: Pa
         text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    libdir = "lib/x86_64-linux-gnu"  # as both_host_build configures it
     for installed in (
-        "lib/libcustom_ops.a",
-        "lib/libcustom_ops_micro.a",
+        f"{libdir}/libcustom_ops.a",
+        f"{libdir}/libcustom_ops_micro.a",
         "include/custom_ops.h",
         "include/micro_ops.h",
         "include/opkit/kernel_util.h",
-        "lib/cmake/opkit/opkitConfig.cmake",
-        "lib/cmake/opkit/opkitTargets.cmake",
+        f"{libdir}/cmake/opkit/opkitConfig.cmake",
+        f"{libdir}/cmake/opkit/opkitTargets.cmake",
+        "share/opkit/runtime/delegate.cc",
     ):
         assert (prefix / installed).is_file(), installed
     app = both.parent / "app"
@@ -236,6 +293,8 @@ def test_installed_libraries_are_a_cmake_package(both: Path, both_host_build: Pa
         "find_package(opkit REQUIRED)\n"
         "add_library(app OBJECT app.cc)\n"
         "target_link_libraries(app PRIVATE opkit::custom_ops opkit::custom_ops_micro)\n"
+        # The installed package builds op libraries too (its headers and runtime).
+        f'opkit_add_op_library(more_ops OPS "{both / "ops" / "erfc"}")\n'
     )
     (app / "app.cc").write_text(
         '#include "custom_ops.h"\n'
@@ -250,6 +309,7 @@ def test_installed_libraries_are_a_cmake_package(both: Path, both_host_build: Pa
         app, app / "build", f"-DCMAKE_PREFIX_PATH={prefix}", f"-DCMAKE_CXX_FLAGS={STRICT}"
     )
     assert list((app / "build").rglob("app.cc.o"))
+    assert (app / "build" / "libmore_ops.so").is_file()
 
 
 def test_exported_kernels_run_in_python_like_tensorflow_and_like_opkit_build(
@@ -327,6 +387,27 @@ def test_catalog_ops_are_exported_with_their_shared_headers(ws: Workspace) -> No
     np.testing.assert_allclose(exported, ws.keras_catalog(x).numpy(), rtol=2e-6, atol=1e-7)
 
 
+@pytest.mark.skipif(ARM_GXX is None, reason="arm-none-eabi-g++ is not installed")
+def test_catalog_tflite_kernels_cross_compile_for_bare_metal(tmp_path: Path) -> None:
+    """No std::thread on newlib: the catalog's TFLite kernels then run on the calling
+    thread, and an interpreter built from source for a bare-metal target can hold them."""
+    model = convert_fn(
+        lambda x: tf.math.cumprod(tf.math.sinh(x), axis=0), tf.TensorSpec([4], tf.float32)
+    )
+    (tmp_path / "m.tflite").write_bytes(model)
+    out = tmp_path / "m_cpp"
+    export_cpp(tmp_path / "m.tflite", out)
+    configure_and_build(
+        out,
+        out / "build-cortex-m4",
+        f"-DCMAKE_TOOLCHAIN_FILE={TOOLCHAIN}",
+        "-DCMAKE_BUILD_TYPE=MinSizeRel",
+        "-DOPKIT_COMPILE_CHECK=ON",
+        f"-DCMAKE_CXX_FLAGS={STRICT}",
+    )
+    assert (out / "build-cortex-m4" / "libcustom_ops.a").is_file()
+
+
 # ---- Re-exporting, and what is refused ----------------------------------------------
 
 
@@ -367,6 +448,24 @@ def test_a_smaller_export_removes_only_what_it_wrote(ws: Workspace) -> None:
     assert mine.read_text() == "mine\n" and edited.read_text().endswith("# tuned\n")
     assert not (out / "ops" / "scaled_sin" / "scaled_sin.cc").exists()
     assert (out / "ops" / "erfc" / "erfc.cc").is_file()
+
+
+def test_an_export_cut_short_is_one_error_and_leaves_nothing_looking_edited(
+    ws: Workspace,
+) -> None:
+    out = ws.root / "cut_short"
+    export_cpp(ws.root / "two.tflite", out, ops_dirs=[ws.ops])
+    obstacle = out / "micro_ops.h"  # where the next export writes a file
+    obstacle.mkdir()
+    with pytest.raises(OpkitError, match=r"cannot write .*micro_ops\.h: Is a directory") as error:
+        export_cpp(ws.root / "two.tflite", out, ops_dirs=[ws.ops], target="both")
+    assert "\n" not in str(error.value)
+    assert not list(out.glob(".*.opkit-tmp"))
+    obstacle.rmdir()
+    # CMakeLists.txt and README.md were rewritten before the failure: still opkit's.
+    again = export_cpp(ws.root / "two.tflite", out, ops_dirs=[ws.ops], target="both")
+    assert (out / "micro_ops.h").is_file()
+    assert {f.action for f in again.files} <= {"created", "updated", "unchanged"}
 
 
 def test_refuses_a_folder_it_did_not_write(ws: Workspace) -> None:
@@ -419,6 +518,26 @@ def test_firmware_path_scaffolds_only_the_micro_kernels_the_catalog_lacks(tmp_pa
     assert {(op.name, op.from_catalog) for op in result.ops} == {("Cumprod", False), ("Sinh", True)}
     assert not (tmp_path / "fw" / "main.cc").exists()
     assert (tmp_path / "fw" / "ops" / "sinh" / "sinh_micro.cc").is_file()
+
+    # A firmware project as README.md shows it: set the TFLM include folders,
+    # then add the export. (Configured only: there are no TFLM headers here.)
+    firmware = tmp_path / "firmware"
+    firmware.mkdir()
+    (firmware / "CMakeLists.txt").write_text(
+        "cmake_minimum_required(VERSION 3.20)\n"
+        "project(firmware LANGUAGES CXX)\n"
+        f'set(OPKIT_TFLM_INCLUDE_DIRS "{tmp_path / "tflite-micro"}")\n'
+        f'add_subdirectory("{tmp_path / "fw"}" opkit_ops)\n'
+        "if(NOT TARGET opkit::custom_ops_micro)\n"
+        '  message(FATAL_ERROR "no opkit::custom_ops_micro")\n'
+        "endif()\n"
+    )
+    configured = subprocess.run(
+        ["cmake", "-S", str(firmware), "-B", str(firmware / "build")],
+        capture_output=True,
+        text=True,
+    )
+    assert configured.returncode == 0, configured.stdout + configured.stderr
 
 
 def test_version_mismatch_is_refused(ws: Workspace, tmp_path: Path) -> None:

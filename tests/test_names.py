@@ -61,6 +61,9 @@ def test_tensor_constants(arg: str, constant: str) -> None:
         ("A" * 65, "longer than 64 characters"),
         ("class", "it is a C++ keyword"),
         ("Namespace", "'namespace' is a C++ keyword"),
+        ("Tflite", "its kernel's namespace 'tflite' would hide the C++ namespace"),
+        ("Opkit", "its kernel's namespace 'opkit' would hide the C++ namespace"),
+        ("STD", "its kernel's namespace 'std' would hide the C++ namespace"),
         ("Ünïcode", "use letters, digits and underscores"),
     ],
 )

@@ -18,8 +18,13 @@
 
 #include <algorithm>
 #include <exception>
-#include <thread>
 #include <vector>
+
+// Bare-metal toolchains (newlib) have no std::thread: there the catalog's
+// TFLite kernels run on the calling thread (opkitCatalog.cmake defines this).
+#if !defined(OPKIT_CATALOG_NO_THREADS)
+#include <thread>
+#endif
 
 #include "opkit/kernel_util.h"
 
@@ -47,6 +52,11 @@ OPKIT_ISA_CLONES __attribute__((noinline)) void Map(const T* x, T* y, int64_t co
 // `nanos_per_element`. Falls back to one thread if threads cannot be started.
 template <typename Fn>
 void ParallelFor(int threads, int64_t count, double nanos_per_element, Fn fn) {
+#if defined(OPKIT_CATALOG_NO_THREADS)
+  static_cast<void>(threads);
+  static_cast<void>(nanos_per_element);
+  fn(int64_t{0}, count);
+#else
   const int64_t most = std::max<int64_t>(
       1, static_cast<int64_t>(static_cast<double>(count) * nanos_per_element / kMinNanosPerThread));
   const int64_t parts = std::min<int64_t>(std::max(threads, 1), most);
@@ -67,6 +77,7 @@ void ParallelFor(int threads, int64_t count, double nanos_per_element, Fn fn) {
   }
   fn(int64_t{0}, std::min(count, chunk));
   for (std::thread& worker : workers) worker.join();
+#endif
 }
 
 // The same for work of unknown cost per element (taken as 20 ns, like the

@@ -128,6 +128,10 @@ def _guarded(run: Callable[[argparse.Namespace], int], args: argparse.Namespace)
     except OpkitError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_ERROR
+    except OSError as error:  # a file or folder the command could not use
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"error: {where}{error.strerror or error}", file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         return 130
 

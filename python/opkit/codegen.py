@@ -224,9 +224,10 @@ def render_kernel(spec: OpSpec, math_: KnownMath | None = None) -> str:
 def render_micro_kernel(spec: OpSpec, math_: KnownMath | None = None) -> str:
     """The kernel for TensorFlow Lite Micro (fixed shapes, arena memory, no heap)."""
     context = kernel_context(spec, math_)
-    if spec.attrs and "stdio.h" not in context["system_includes"]:
-        context["system_includes"].append("stdio.h")
-    return _render("kernel_micro.cc.j2", **context)
+    # No printf family in firmware (it brings the heap): messages are built
+    # without it, so stdio.h is not needed.
+    context["system_includes"] = [h for h in context["system_includes"] if h != "stdio.h"]
+    return _render("kernel_micro.cc.j2", micro_file=spec.micro_kernel_file, **context)
 
 
 # ---- op.toml, the test, the glue -------------------------------------------------------
@@ -363,12 +364,14 @@ def render_export(
     builtins: Sequence[tuple[str, int]],
     catalog: bool,
     shared_dirs: Sequence[str] = (),
+    tflite_customs: Sequence[tuple[str, int]] = (),
 ) -> dict[str, str]:
     """The generated files of an exported project: {relative path: text}.
 
-    ``shared_dirs``: the folders of headers several ops share (ops/_catalog).
+    ``shared_dirs``: the folders of headers several ops share (ops/_catalog);
+    ``tflite_customs``: custom ops TFLite implements itself that the model uses.
     """
-    from .tflite_builtins import tflm_method
+    from .tflite_builtins import TFLITE_CUSTOM_OPS, tflm_method
 
     tflite, micro = target in ("tflite", "both"), target in ("micro", "both")
     stem = "".join(c if c.isalnum() else "_" for c in model_name.removesuffix(".tflite"))
@@ -396,7 +399,20 @@ def render_export(
             {"name": name, "version": version, "tflm_method": tflm_method(name)}
             for name, version in builtins
         ],
-        "builtin_list": ", ".join(f"{name} v{version}" for name, version in builtins) or "none",
+        "tflite_customs": [
+            {
+                "name": name,
+                "literal": cpp_string(name),
+                "version": version,
+                "register": TFLITE_CUSTOM_OPS[name],
+                "tflm_method": tflm_method(name),
+            }
+            for name, version in tflite_customs
+        ],
+        "builtin_list": ", ".join(
+            f"{name} v{version}" for name, version in (*builtins, *tflite_customs)
+        )
+        or "none",
         "build_options": [
             *(
                 [

@@ -18,10 +18,12 @@ its hashes). A file edited since that export is not overwritten without
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import posixpath
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,12 +34,18 @@ from .codegen import ExportedOpView, Target, render_export, render_op_glue
 from .errors import MissingOpError, ModelError, OpkitError
 from .project import open_project
 from .spec import OpSpec
-from .tflite_builtins import KERNELS
+from .tflite_builtins import KERNELS, tflm_method
 from .tflite_model import ModelSummary, read_model_bytes, summarize
 from .writer import backup_copy
 
 STAMP = ".opkit-export"
-_SOURCE_SUFFIXES = {".c", ".cc", ".cpp", ".cxx", ".h", ".hh", ".hpp", ".inc"}
+_SOURCE_SUFFIXES = {
+    *(".c", ".cc", ".cpp", ".cxx", ".S", ".s"),
+    *(".h", ".hh", ".hpp", ".hxx", ".inc", ".inl", ".ipp", ".def"),
+}
+# The line a scaffolded kernel has until its computation is written.
+_STUB = '"%s: not implemented'
+_BACKUP = re.compile(r"\.bak(\.\d+)?\Z")
 
 Action = Literal["created", "updated", "unchanged", "replaced", "removed", "kept"]
 
@@ -98,14 +106,9 @@ def export_cpp(
         )
     ops = _find_ops(summary, model_path, ops_dirs, catalog, target)
     builtins = tuple(sorted(summary.builtin_versions.items()))
-    notes = tuple(
-        f"builtin {name} has no kernel in TFLite's BuiltinOpResolver; the interpreter "
-        "will not be able to run the model"
-        for name, _ in builtins
-        if name not in KERNELS
-    )
-
-    files = _project_files(model_path, model_bytes, ops, builtins, target)
+    tflite_customs = tuple(sorted(summary.tflite_custom_ops))
+    model_file = _model_file_name(model_path)
+    files = _project_files(model_file, model_bytes, ops, builtins, tflite_customs, target)
     root = Path(out)
     written = _write_export(root, files, force=force)
     return ExportResult(
@@ -115,8 +118,48 @@ def export_cpp(
         ops=ops,
         builtins=builtins,
         files=tuple(written),
-        notes=notes,
+        notes=_notes(model_path, model_file, ops, builtins, tflite_customs, target),
     )
+
+
+def _notes(
+    model: Path,
+    model_file: str,
+    ops: tuple[ExportedOp, ...],
+    builtins: tuple[tuple[str, int], ...],
+    tflite_customs: tuple[tuple[str, int], ...],
+    target: Target,
+) -> tuple[str, ...]:
+    """What the user should know about the export: ops no runtime can run, stubs, renames."""
+    notes = []
+    if target in ("tflite", "both"):
+        notes += [
+            f"builtin {name} has no kernel in TFLite's BuiltinOpResolver; an interpreter "
+            "built from source cannot run the model"
+            for name, _ in builtins
+            if name not in KERNELS
+        ]
+    if target in ("micro", "both"):
+        notes += [
+            f"{name} has no TensorFlow Lite Micro kernel; the firmware cannot run the model"
+            for name, _ in (*builtins, *tflite_customs)
+            if tflm_method(name) is None
+        ]
+    for op in ops:
+        sources = [op.spec.micro_kernel_file] if target == "micro" else list(op.spec.source_files)
+        if target == "both":
+            sources.append(op.spec.micro_kernel_file)
+        stubs = [s for s in sources if _STUB in (op.source / s).read_text(errors="replace")]
+        notes += [
+            f"ops/{op.folder}/{stub} still reports 'not implemented': write its computation"
+            for stub in stubs
+        ]
+    if model_file != model.name:
+        notes.append(
+            f"the model is copied as {model_file} (its name has characters C++ "
+            "builds and shells handle badly)"
+        )
+    return tuple(notes)
 
 
 # ---- Finding the model's ops ----------------------------------------------------
@@ -153,15 +196,18 @@ def _find_ops(
                 f"defines version {spec.version}; set version = {version} there (an "
                 "interpreter built from source looks custom ops up by name and version)"
             )
-        _check_kernels(op_dir, spec, target, from_catalog)
+        in_catalog = not from_catalog and catalog and name in specs[-1]
+        _check_kernels(op_dir, spec, target, from_catalog, in_catalog)
         found.append(ExportedOp(name, version, spec.folder, op_dir, from_catalog, spec))
     if missing:
         names = ", ".join(name for name, _ in missing)
         where = " or ".join(str(d) for d in ops_dirs) or "opkit's catalog"
         hint = str(ops_dirs[0]) if ops_dirs else "ops"
+        flavour = "" if target == "tflite" else f" --target {target}"
         raise MissingOpError(
             f"{model.name} needs custom op(s) {names} with no kernel in {where}; scaffold "
-            f"them with `scaffold-op --from-model {model} --dir {hint}` and pass --ops {hint}",
+            f"them with `scaffold-op --from-model {model} --dir {hint}{flavour}` and pass "
+            f"--ops {hint}",
             missing,
         )
     folders = [op.folder for op in found]
@@ -174,13 +220,18 @@ def _find_ops(
     return tuple(found)
 
 
-def _check_kernels(op_dir: Path, spec: OpSpec, target: Target, from_catalog: bool) -> None:
+def _check_kernels(
+    op_dir: Path, spec: OpSpec, target: Target, from_catalog: bool, in_catalog: bool
+) -> None:
+    """Refuses an op folder without the kernel flavours ``target`` needs."""
+    # An op of the user's hides the catalog's, whose kernels might be complete.
+    instead = f", or move {op_dir} away to use the one in opkit's catalog" if in_catalog else ""
     if target in ("tflite", "both"):
         for source in spec.source_files:
             if not (op_dir / source).is_file():
                 raise OpkitError(
                     f"op {spec.name} has no TFLite kernel {op_dir / source}; write one with "
-                    f"`scaffold-op {spec.name} --dir {op_dir.parent} --target tflite`"
+                    f"`scaffold-op {spec.name} --dir {op_dir.parent} --target tflite`{instead}"
                 )
     if target in ("micro", "both") and not (op_dir / spec.micro_kernel_file).is_file():
         if from_catalog:
@@ -191,7 +242,7 @@ def _check_kernels(op_dir: Path, spec: OpSpec, target: Target, from_catalog: boo
         raise OpkitError(
             f"op {spec.name} has no TensorFlow Lite Micro kernel "
             f"{op_dir / spec.micro_kernel_file}; write one with "
-            f"`scaffold-op {spec.name} --dir {op_dir.parent} --target micro`"
+            f"`scaffold-op {spec.name} --dir {op_dir.parent} --target micro`{instead}"
         )
 
 
@@ -199,10 +250,11 @@ def _check_kernels(op_dir: Path, spec: OpSpec, target: Target, from_catalog: boo
 
 
 def _project_files(
-    model: Path,
+    model_file: str,
     model_bytes: bytes,
     ops: tuple[ExportedOp, ...],
     builtins: tuple[tuple[str, int], ...],
+    tflite_customs: tuple[tuple[str, int], ...],
     target: Target,
 ) -> dict[str, bytes]:
     """Relative path -> content of every file of the export."""
@@ -234,15 +286,15 @@ def _project_files(
             raise OpkitError(f"{source} (include_dirs of an op of the model) does not exist")
         files.update(_tree(source, where, _SOURCE_SUFFIXES))
 
-    model_file = _model_file_name(model)
     rendered = render_export(
-        model_name=model.name,
+        model_name=model_file,
         model_file=model_file,
         target=target,
         ops=[ExportedOpView(op.name, op.version, op.folder) for op in ops],
         builtins=builtins,
         catalog=any(op.from_catalog for op in ops),
         shared_dirs=sorted(shared),
+        tflite_customs=tflite_customs,
     )
     for name, text in rendered.items():
         files[name] = text.encode()
@@ -261,7 +313,7 @@ def _tree(root: Path, prefix: str, suffixes: set[str] | None = None) -> dict[str
         if (
             not path.is_file()
             or {"build", "__pycache__"} & set(relative.parts)
-            or ".bak" in path.name
+            or _BACKUP.search(path.name)
             or (suffixes is not None and path.suffix not in suffixes)
         ):
             continue
@@ -282,7 +334,7 @@ def _write_export(root: Path, files: dict[str, bytes], *, force: bool) -> list[E
     conflicts = [
         path
         for path in sorted(files)
-        if (root / path).is_file() and _edited(root / path, previous.get(path), files[path])
+        if (root / path).is_file() and _edited(root / path, previous.get(path, set()), files[path])
     ]
     if conflicts and not force:
         shown = ", ".join(conflicts[:3])
@@ -293,12 +345,19 @@ def _write_export(root: Path, files: dict[str, bytes], *, force: bool) -> list[E
             "re-run with --force to replace them (backups are kept)"
         )
 
+    # Until every file is written, the manifest accepts both the old and the
+    # new content of each: an export cut short leaves no file looking edited.
+    pending = {path: set(hashes) for path, hashes in previous.items()}
+    for path, content in files.items():
+        pending.setdefault(path, set()).add(_digest(content))
+    _write_stamp(root, pending)
+
     results: list[ExportedFile] = []
     for path in sorted(files):
         target = root / path
         content = files[path]
         if target.is_file():
-            current = target.read_bytes()
+            current = _read(target)
             if current == content:
                 results.append(ExportedFile(target, "unchanged"))
                 continue
@@ -315,18 +374,18 @@ def _write_export(root: Path, files: dict[str, bytes], *, force: bool) -> list[E
         target = root / path
         if not target.is_file():
             continue
-        if _digest(target.read_bytes()) == previous[path]:
+        if _digest(_read(target)) in previous[path]:
             target.unlink()
             _remove_empty_parents(target.parent, root)
             results.append(ExportedFile(target, "removed"))
         else:
             results.append(ExportedFile(target, "kept"))
-    _write_stamp(root, files)
+    _write_stamp(root, {path: {_digest(content)} for path, content in files.items()})
     return results
 
 
-def _read_stamp(root: Path) -> dict[str, str]:
-    """The previous export's {path: sha256}; refuses folders opkit did not write."""
+def _read_stamp(root: Path) -> dict[str, set[str]]:
+    """The previous export's {path: accepted sha256s}; refuses folders opkit did not write."""
     if not root.exists():
         return {}
     if not root.is_dir():
@@ -340,44 +399,63 @@ def _read_stamp(root: Path) -> dict[str, str]:
             )
         return {}
     try:
-        data = json.loads(stamp.read_text(encoding="utf-8"))
+        data = json.loads(_read(stamp))
         hashes = data["files"]
         if not isinstance(hashes, dict):
             raise TypeError
-        return {str(k): str(v) for k, v in hashes.items()}
+        return {
+            str(path): {str(value)} if isinstance(value, str) else {str(v) for v in value}
+            for path, value in hashes.items()
+        }
     except (ValueError, KeyError, TypeError):
         raise OpkitError(
             f"{stamp} is damaged; export into a new folder (nothing was written)"
         ) from None
 
 
-def _write_stamp(root: Path, files: dict[str, bytes]) -> None:
+def _write_stamp(root: Path, hashes: dict[str, set[str]]) -> None:
     data = {
         "about": "written by `opkit export-cpp`: the files it wrote and their sha256, so that "
         "a re-export never overwrites your edits unasked",
-        "files": {path: _digest(content) for path, content in sorted(files.items())},
+        "files": {
+            path: sorted(accepted)[0] if len(accepted) == 1 else sorted(accepted)
+            for path, accepted in sorted(hashes.items())
+        },
     }
     _write_bytes(root / STAMP, (json.dumps(data, indent=1) + "\n").encode())
 
 
-def _edited(path: Path, recorded: str | None, new: bytes) -> bool:
+def _edited(path: Path, accepted: set[str], new: bytes) -> bool:
     """True if ``path`` holds content that is not opkit's: changed since it was exported,
     or never exported (a file of the user's) - unless it already equals ``new``."""
-    current = path.read_bytes()
-    if current == new:
-        return False
-    return recorded is None or _digest(current) != recorded
+    current = _read(path)
+    return current != new and _digest(current) not in accepted
 
 
 def _digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise OpkitError(f"cannot read {path}: {error.strerror}") from None
+
+
 def _write_bytes(path: Path, content: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Writes ``path`` atomically; a failure is one OpkitError naming it."""
     staging = path.with_name(f".{path.name}.opkit-tmp")
-    staging.write_bytes(content)
-    os.replace(staging, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        staging.write_bytes(content)
+        os.replace(staging, path)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            staging.unlink(missing_ok=True)
+        raise OpkitError(
+            f"cannot write {path}: {error.strerror} (check that --out is a folder you can write)"
+        ) from None
 
 
 def _remove_empty_parents(folder: Path, root: Path) -> None:

@@ -126,6 +126,11 @@ def _report(
     content: bytes | None,
 ) -> DoctorReport:
     rows = [OpStatus(name, "builtin", count) for name, count in sorted(summary.builtin_ops.items())]
+    # TFLite's own custom ops (TFLite_Detection_PostProcess, ...) run everywhere.
+    rows += [
+        OpStatus(name, "builtin", count, version)
+        for (name, version), count in sorted(summary.tflite_custom_ops.items())
+    ]
     for (name, version), count in sorted(summary.custom_ops.items()):
         if name.startswith(FLEX_PREFIX):
             rows.append(

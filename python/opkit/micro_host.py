@@ -107,7 +107,7 @@ def build_micro_host(
     project.mkdir(parents=True, exist_ok=True)
     folders = "\n".join(f'  "{_cmake_path(d)}"' for d in op_dirs)
     listing = (
-        "cmake_minimum_required(VERSION 3.20)\n"
+        "cmake_minimum_required(VERSION 3.20...3.31)\n"
         "project(opkit_micro_host LANGUAGES CXX)\n"
         "set(CMAKE_EXPORT_COMPILE_COMMANDS ON)\n"
         "find_package(opkit REQUIRED)\n"

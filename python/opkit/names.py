@@ -29,6 +29,9 @@ CPP_KEYWORDS = frozenset(
 )
 # Names the generated kernel itself uses.
 RESERVED = frozenset({"context", "node", "data", "attribute_error", "count", "T", "i", "index"})
+# Namespaces the generated kernels name unqualified: an op whose namespace
+# (its snake_case name) were one of them would hide it.
+RESERVED_NAMESPACES = frozenset({"opkit", "tflite", "std"})
 
 
 def check_identifier(name: str, what: str) -> str:
@@ -50,6 +53,11 @@ def check_op_name(name: str) -> str:
     check_identifier(name, "op name")
     if snake_case(name) in CPP_KEYWORDS:
         raise InvalidNameError(f"invalid op name {name!r}: {snake_case(name)!r} is a C++ keyword")
+    if snake_case(name) in RESERVED_NAMESPACES:
+        raise InvalidNameError(
+            f"invalid op name {name!r}: its kernel's namespace {snake_case(name)!r} would hide "
+            "the C++ namespace of that name; choose another name"
+        )
     return name
 
 

@@ -5,8 +5,9 @@
   ``tflite::ops::builtin::Register_<NAME>()``. The schema has more codes than
   that (CUSTOM, DELEGATE, most STABLEHLO_* ops have no kernel), and a model
   that uses one of those cannot run in an interpreter built from source.
+- ``TFLITE_CUSTOM_OPS``: the custom ops TFLite implements itself.
 - ``tflm_method``: the name of TFLite Micro's ``MicroMutableOpResolver``
-  method that adds a builtin (``AddConv2D`` for CONV_2D).
+  method that adds a builtin (``AddConv2D`` for CONV_2D), if TFLM has it.
 """
 
 from __future__ import annotations
@@ -187,19 +188,123 @@ KERNELS: frozenset[str] = frozenset(
     }
 )
 
-# Where TFLM's method name is not the operator's words capitalised.
-_TFLM_EXCEPTIONS = {
+# Custom ops that TFLite itself implements: its BuiltinOpResolver registers
+# them (tensorflow/lite/core/kernels/register.cc), so every interpreter,
+# the pip-installed ones included, runs them; name -> their
+# tflite::ops::custom::Register_* function.
+TFLITE_CUSTOM_OPS: dict[str, str] = {
+    "AudioSpectrogram": "Register_AUDIO_SPECTROGRAM",
+    "Mfcc": "Register_MFCC",
+    "NumericVerify": "Register_NUMERIC_VERIFY",
+    "TFLite_Detection_PostProcess": "Register_DETECTION_POSTPROCESS",
+}
+
+# TensorFlow Lite Micro's MicroMutableOpResolver methods (tflite-micro, 2025):
+# the builtin operators TFLM has kernels for, and TFLite's custom ops it has.
+TFLM_METHODS: dict[str, str] = {
+    "ABS": "AddAbs",
+    "ADD": "AddAdd",
+    "ADD_N": "AddAddN",
+    "ARG_MAX": "AddArgMax",
+    "ARG_MIN": "AddArgMin",
+    "ASSIGN_VARIABLE": "AddAssignVariable",
+    "AVERAGE_POOL_2D": "AddAveragePool2D",
     "BATCH_MATMUL": "AddBatchMatMul",
+    "BATCH_TO_SPACE_ND": "AddBatchToSpaceNd",
+    "BROADCAST_ARGS": "AddBroadcastArgs",
+    "BROADCAST_TO": "AddBroadcastTo",
+    "CALL_ONCE": "AddCallOnce",
+    "CAST": "AddCast",
+    "CEIL": "AddCeil",
+    "CONCATENATION": "AddConcatenation",
+    "CONV_2D": "AddConv2D",
+    "COS": "AddCos",
     "CUMSUM": "AddCumSum",
+    "DEPTH_TO_SPACE": "AddDepthToSpace",
+    "DEPTHWISE_CONV_2D": "AddDepthwiseConv2D",
+    "DEQUANTIZE": "AddDequantize",
+    "DIV": "AddDiv",
+    "ELU": "AddElu",
+    "EMBEDDING_LOOKUP": "AddEmbeddingLookup",
+    "EQUAL": "AddEqual",
+    "EXP": "AddExp",
+    "EXPAND_DIMS": "AddExpandDims",
+    "FILL": "AddFill",
+    "FLOOR": "AddFloor",
+    "FLOOR_DIV": "AddFloorDiv",
+    "FLOOR_MOD": "AddFloorMod",
+    "FULLY_CONNECTED": "AddFullyConnected",
+    "GATHER": "AddGather",
+    "GATHER_ND": "AddGatherNd",
+    "GREATER": "AddGreater",
+    "GREATER_EQUAL": "AddGreaterEqual",
+    "HARD_SWISH": "AddHardSwish",
+    "IF": "AddIf",
+    "L2_NORMALIZATION": "AddL2Normalization",
+    "L2_POOL_2D": "AddL2Pool2D",
+    "LEAKY_RELU": "AddLeakyRelu",
+    "LESS": "AddLess",
+    "LESS_EQUAL": "AddLessEqual",
+    "LOG": "AddLog",
+    "LOG_SOFTMAX": "AddLogSoftmax",
+    "LOGICAL_AND": "AddLogicalAnd",
+    "LOGICAL_NOT": "AddLogicalNot",
+    "LOGICAL_OR": "AddLogicalOr",
+    "LOGISTIC": "AddLogistic",
+    "MAX_POOL_2D": "AddMaxPool2D",
+    "MAXIMUM": "AddMaximum",
+    "MEAN": "AddMean",
+    "MINIMUM": "AddMinimum",
+    "MIRROR_PAD": "AddMirrorPad",
+    "MUL": "AddMul",
+    "NEG": "AddNeg",
+    "NOT_EQUAL": "AddNotEqual",
+    "PACK": "AddPack",
+    "PAD": "AddPad",
     "PADV2": "AddPadV2",
+    "PRELU": "AddPrelu",
+    "QUANTIZE": "AddQuantize",
+    "READ_VARIABLE": "AddReadVariable",
+    "REDUCE_MAX": "AddReduceMax",
+    "REDUCE_MIN": "AddReduceMin",
+    "RELU": "AddRelu",
+    "RELU6": "AddRelu6",
+    "RESHAPE": "AddReshape",
+    "RESIZE_BILINEAR": "AddResizeBilinear",
+    "RESIZE_NEAREST_NEIGHBOR": "AddResizeNearestNeighbor",
+    "REVERSE_V2": "AddReverseV2",
+    "ROUND": "AddRound",
+    "RSQRT": "AddRsqrt",
+    "SELECT_V2": "AddSelectV2",
+    "SHAPE": "AddShape",
+    "SIN": "AddSin",
+    "SLICE": "AddSlice",
+    "SOFTMAX": "AddSoftmax",
+    "SPACE_TO_BATCH_ND": "AddSpaceToBatchNd",
+    "SPACE_TO_DEPTH": "AddSpaceToDepth",
+    "SPLIT": "AddSplit",
+    "SPLIT_V": "AddSplitV",
+    "SQRT": "AddSqrt",
+    "SQUARE": "AddSquare",
+    "SQUARED_DIFFERENCE": "AddSquaredDifference",
+    "SQUEEZE": "AddSqueeze",
+    "STRIDED_SLICE": "AddStridedSlice",
+    "SUB": "AddSub",
+    "SUM": "AddSum",
+    "SVDF": "AddSvdf",
+    "TANH": "AddTanh",
+    "TRANSPOSE": "AddTranspose",
+    "TRANSPOSE_CONV": "AddTransposeConv",
     "UNIDIRECTIONAL_SEQUENCE_LSTM": "AddUnidirectionalSequenceLSTM",
+    "UNPACK": "AddUnpack",
+    "VAR_HANDLE": "AddVarHandle",
+    "WHILE": "AddWhile",
+    "ZEROS_LIKE": "AddZerosLike",
+    "TFLite_Detection_PostProcess": "AddDetectionPostprocess",
 }
 
 
-def tflm_method(builtin: str) -> str:
-    """TFLM's resolver method for a builtin operator, e.g. AddDepthwiseConv2D."""
-    if builtin in _TFLM_EXCEPTIONS:
-        return _TFLM_EXCEPTIONS[builtin]
-    # A word that starts with a digit stays upper case: CONV_2D -> Conv2D.
-    words = [w if w[:1].isdigit() else w[:1] + w[1:].lower() for w in builtin.split("_")]
-    return "Add" + "".join(words)
+def tflm_method(op: str) -> str | None:
+    """TFLM's resolver method for a builtin operator (or one of TFLite's custom ops),
+    e.g. AddDepthwiseConv2D; None when TFLM has no kernel for it."""
+    return TFLM_METHODS.get(op)

@@ -19,6 +19,7 @@ from ai_edge_litert import schema_py_generated as schema
 
 from .errors import ModelError
 from .library import OpId
+from .tflite_builtins import TFLITE_CUSTOM_OPS
 
 CUSTOM = schema.BuiltinOperator.CUSTOM
 _BUILTIN_NAMES = {
@@ -60,8 +61,15 @@ class ModelSummary:
 
     @property
     def custom_ops(self) -> Counter[OpId]:
-        """(custom_code, version) -> number of nodes."""
-        return Counter(node.op for node in self.custom_nodes)
+        """(custom_code, version) -> number of nodes, for the custom ops that need a
+        kernel: TFLite's own (tflite_custom_ops) are left out."""
+        return Counter(node.op for node in self.custom_nodes if node.op[0] not in TFLITE_CUSTOM_OPS)
+
+    @property
+    def tflite_custom_ops(self) -> Counter[OpId]:
+        """Custom ops TFLite implements itself (TFLite_Detection_PostProcess, ...):
+        every interpreter runs them."""
+        return Counter(node.op for node in self.custom_nodes if node.op[0] in TFLITE_CUSTOM_OPS)
 
     @property
     def flex_ops(self) -> list[str]:

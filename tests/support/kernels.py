@@ -8,6 +8,17 @@ STUB = (
     "  return kTfLiteError;\n"
 )
 
+
+def micro_stub(micro_file: str) -> str:
+    """The same two lines in a scaffolded TFLM kernel, ``micro_file`` being its file name."""
+    return (
+        "  // (The file's name, not __FILE__: a build path has no place in firmware.)\n"
+        '  opkit::ReportError(context, "%s: not implemented (edit %s)", kOpName,\n'
+        f'                     "{micro_file}");\n'
+        "  return kTfLiteError;\n"
+    )
+
+
 # ScaledSin's computation, y = scale * sin(x); the same in both flavours.
 SCALED_SIN_BODY = """\
   const T* x_data = opkit::Data<T>(x);

@@ -179,6 +179,7 @@ struct TfLiteContext;
 struct TfLiteRegistration;
 struct TfLiteSparsity;
 
+#ifndef TF_LITE_STATIC_MEMORY
 typedef struct TfLiteTensor {
   TfLiteType type;
   TfLitePtrUnion data;
@@ -209,6 +210,32 @@ typedef struct TfLiteNode {
   struct TfLiteDelegate* delegate;
   bool might_have_side_effect;
 } TfLiteNode;
+#else
+/* TensorFlow Lite Micro is always built with TF_LITE_STATIC_MEMORY, which
+   gives tensors and nodes these reduced layouts: a kernel compiled without it
+   would read TFLM's structs at the wrong offsets. Fields a kernel must not use
+   there (name, temporaries, ...) are absent, so using one fails to compile. */
+typedef struct TfLiteTensor {
+  TfLiteQuantization quantization;
+  TfLiteQuantizationParams params;
+  TfLitePtrUnion data;
+  TfLiteIntArray* dims;
+  size_t bytes;
+  TfLiteType type;
+  TfLiteAllocationType allocation_type;
+  bool is_variable;
+} TfLiteTensor;
+
+typedef struct TfLiteNode {
+  TfLiteIntArray* inputs;
+  TfLiteIntArray* outputs;
+  TfLiteIntArray* intermediates;
+  void* user_data;
+  void* builtin_data;
+  const void* custom_initial_data;
+  int custom_initial_data_size;
+} TfLiteNode;
+#endif  /* TF_LITE_STATIC_MEMORY */
 
 /* TFLite Micro's lighter view of a tensor during Eval. */
 typedef struct TfLiteEvalTensor {

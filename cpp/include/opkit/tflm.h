@@ -23,6 +23,13 @@
 
 #include "opkit/tflite_c.h"
 
+// TFLM builds everything with TF_LITE_STATIC_MEMORY, which changes the layout
+// of TfLiteTensor and TfLiteNode: kernels must be compiled with it too (the
+// MICRO op libraries of opkit_add_op_library define it).
+#if !defined(TF_LITE_STATIC_MEMORY)
+#error "TensorFlow Lite Micro kernels must be compiled with TF_LITE_STATIC_MEMORY defined, as TFLM itself is"
+#endif
+
 #if !defined(OPKIT_TFLM_STANDIN) && defined(__has_include)
 #if __has_include("tensorflow/lite/micro/micro_common.h")
 #include "tensorflow/lite/micro/kernels/kernel_util.h"

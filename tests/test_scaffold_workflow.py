@@ -172,6 +172,15 @@ def test_rerunning_keeps_the_users_kernel(project: Path) -> None:
         (["scaffold-op", "Erfc", "--input", "q"], "error: Erfc is a TensorFlow op"),
         (["opkit", "build", "nowhere"], "error: no such ops folder: nowhere"),
         (["opkit", "list-ops", "nowhere.so"], "error: op library not found: nowhere.so"),
+        (
+            ["scaffold-op", "Foo", "--input", "x", "--output", "y", "--attr", "d:list(int)=1,2"],
+            "(write it like d:list(int)=[1,2,3])",
+        ),
+        (["scaffold-op", "Tflite", "--input", "x", "--output", "y"], "would hide the C++"),
+        (
+            ["opkit", "export-cpp", "nowhere.tflite", "--out", "x"],
+            "error: model file not found: nowhere.tflite",
+        ),
     ],
 )
 def test_bad_input_gives_one_line_error(tmp_path: Path, args: list[str], message: str) -> None:

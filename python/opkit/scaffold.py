@@ -372,17 +372,32 @@ def _attr(text: str) -> Attr:
     return Attr(name=name, kind=kind, default=default)
 
 
+_DEFAULT_EXAMPLES = {
+    "int": "3",
+    "float": "2.0",
+    "bool": "true",
+    "list(int)": "[1,2,3]",
+    "list(float)": "[0.5,1.0]",
+    "list(string)": '["a","b"]',
+}
+
+
 def _parse_default(name: str, kind: str, text: str) -> AttrValue:
     if kind in ("string", "dtype"):
         return text
+    example = _DEFAULT_EXAMPLES.get(kind, "")
+    unreadable = SpecError(
+        f"--attr {name}: cannot read default {text!r} as {kind}"
+        + (f" (write it like {name}:{kind}={example})" if example else "")
+    )
     try:
         value = tomllib.loads(f"v = {text}")["v"]
     except tomllib.TOMLDecodeError:
-        raise SpecError(f"--attr {name}: cannot read default {text!r} as {kind}") from None
+        raise unreadable from None
     if isinstance(value, list):
         return tuple(value)
     if kind == "float" and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
     if isinstance(value, bool | int | float):
         return value
-    raise SpecError(f"--attr {name}: cannot read default {text!r} as {kind}")
+    raise unreadable
